@@ -1,0 +1,3 @@
+from mocksnap.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""One module per documented API family, and admin.py for the control API."""

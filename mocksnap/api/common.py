@@ -1,0 +1,56 @@
+"""What every resource needs: reading a JSON body, checking it against its schema, sending JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import falcon
+import falcon.asgi
+
+from mocksnap import schemas
+from mocksnap.errors import ApiError
+
+JSON = "application/json"
+MAX_BODY = 4 * 1024 * 1024
+
+
+async def read_body(req: falcon.asgi.Request) -> bytes:
+    if req.content_length and req.content_length > MAX_BODY:
+        raise ApiError(413, f"the request body must be at most {MAX_BODY} bytes")
+    raw = await req.bounded_stream.read()
+    if len(raw) > MAX_BODY:
+        raise ApiError(413, f"the request body must be at most {MAX_BODY} bytes")
+    return raw
+
+
+async def json_body(req: falcon.asgi.Request) -> Any:
+    """The body as JSON, whatever the Content-Type says: the vendor's own Python samples send none."""
+    raw = await read_body(req)
+    if not raw.strip():
+        raise ApiError(400, "the request body is empty; a JSON object is expected")
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise ApiError(400, "the request body is not valid JSON") from None
+
+
+def checked(schema_name: str, document: Any) -> dict[str, Any]:
+    """The document, if it holds to its request schema; otherwise a 400 whose message names the field."""
+    problem = schemas.first_error(schema_name, document)
+    if problem is not None:
+        raise ApiError(400, problem)
+    return document
+
+
+def required_param(req: falcon.asgi.Request, name: str) -> str:
+    value = req.get_param(name)
+    if value is None or not value.strip():
+        raise ApiError(400, f"{name} is required")
+    return value
+
+
+def send_json(resp: falcon.asgi.Response, document: Any, status: int = 200) -> None:
+    resp.status = status
+    resp.content_type = JSON
+    resp.data = json.dumps(document).encode()

@@ -1,0 +1,92 @@
+"""The `mocksnap` command (also `python -m mocksnap`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from mocksnap import __version__
+from mocksnap.config import Config
+from mocksnap.world import DocumentError, World
+from mocksnap.world.models import AGENT_ID_PREFIX
+
+
+def _parser(defaults: Config) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mocksnap", description="A local emulator of the SnapEngage APIs.")
+    parser.add_argument("--version", action="version", version=f"mocksnap {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the emulated APIs over one world")
+    serve.add_argument("--host", default=defaults.host, help="address to listen on (default %(default)s)")
+    serve.add_argument(
+        "--port", type=int, default=defaults.port, help="port to listen on (default %(default)s)"
+    )
+    serve.add_argument("--world", type=Path, default=defaults.world, help="world document, YAML or JSON")
+    serve.add_argument("--seed", type=int, default=defaults.seed, help="seed of every random choice")
+    serve.add_argument(
+        "--certfile", type=Path, default=defaults.certfile, help="serve HTTPS with this certificate"
+    )
+    serve.add_argument("--keyfile", type=Path, default=defaults.keyfile, help="the certificate's private key")
+    serve.add_argument(
+        "--no-access-log",
+        dest="access_log",
+        action="store_false",
+        default=defaults.access_log,
+        help="do not log a line per request",
+    )
+    return parser
+
+
+def banner(world: World, config: Config) -> str:
+    """What a person needs to start calling the APIs: the base URL, every credential and id."""
+    base = f"{config.scheme}://{config.host}:{config.port}"
+    lines = [f"mocksnap {__version__} serving {base}  (control API: {base}/__admin)"]
+    for org in world.orgs.values():
+        lines += [
+            f"organization {org.org_id}",
+            f"  apiToken            {org.api_token}    (Authorization header: Logs, Agent Status)",
+            f"  provisioningApiKey  {org.provisioning_api_key}    (?api_key=: Provisioning)",
+            f"  visitorApiKey       {org.visitor_api_key}    (x-api-key header: Visitor Chat)",
+        ]
+        for widget in org.widgets.values():
+            agents = ", ".join(
+                f"{AGENT_ID_PREFIX}{a.agent_id} ({org.agents[a.agent_id].status})" for a in widget.agents
+            )
+            lines.append(f"  widget {widget.uuid}  {widget.name or ''}  agents: {agents}")
+    return "\n".join(lines)
+
+
+def _serve(config: Config) -> int:
+    from mocksnap.app import create_app, load_world
+    from mocksnap.server import serve
+
+    if bool(config.certfile) != bool(config.keyfile):
+        print("mocksnap: --certfile and --keyfile go together", file=sys.stderr)
+        return 2
+    try:
+        world = load_world(config)
+    except DocumentError as error:
+        print(f"mocksnap: {config.world}: {error}", file=sys.stderr)
+        return 2
+    print(banner(world, config), flush=True)
+    serve(create_app(config, world), config)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    defaults = Config.from_env()
+    args = _parser(defaults).parse_args(argv)
+    if args.command == "serve":
+        config = replace(
+            defaults,
+            host=args.host,
+            port=args.port,
+            world=args.world,
+            seed=args.seed,
+            certfile=args.certfile,
+            keyfile=args.keyfile,
+            access_log=args.access_log,
+        )
+        return _serve(config)
+    return 2

@@ -1,0 +1,1 @@
+"""Files that live at the top of the repository (schemas/, fixtures/) and ship inside the package."""

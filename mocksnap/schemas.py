@@ -1,0 +1,137 @@
+"""The JSON Schemas of schemas/, loaded into one registry so that they can $ref each other by $id.
+
+A schema is named by its file name without `.schema.json`: `validate("world", document)`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+
+SUFFIX = ".schema.json"
+
+
+@dataclass(frozen=True)
+class SchemaError:
+    """One way in which a document breaks its schema."""
+
+    path: str  # JSON pointer to the offending value ("" for the document itself)
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
+
+class SchemaViolation(ValueError):
+    def __init__(self, name: str, errors: list[SchemaError]) -> None:
+        self.name = name
+        self.errors = errors
+        super().__init__(f"{name}: " + "; ".join(f"{e.path or '/'}: {e.message}" for e in errors))
+
+
+@cache
+def _documents() -> dict[str, dict[str, Any]]:
+    folder = resources.files("mocksnap.data.schemas")
+    return {
+        entry.name.removesuffix(SUFFIX): json.loads(entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(SUFFIX)
+    }
+
+
+@cache
+def _registry() -> Registry:
+    return Registry().with_resources(
+        (doc["$id"], Resource.from_contents(doc)) for doc in _documents().values()
+    )
+
+
+def names() -> list[str]:
+    return sorted(_documents())
+
+
+def schema(name: str) -> dict[str, Any]:
+    try:
+        return _documents()[name]
+    except KeyError:
+        raise KeyError(f"no schema named {name!r} in schemas/") from None
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(schema(name), registry=_registry())
+
+
+def _path(error: ValidationError) -> list[str | int]:
+    """Where the error is; for a missing property, where that property should be."""
+    path = list(error.absolute_path)
+    if error.validator == "required":
+        # jsonschema reports each missing property as its own error, whose message starts with its repr.
+        path.append(next(p for p in error.validator_value if error.message.startswith(repr(p))))
+    return path
+
+
+def _pointer(error: ValidationError) -> str:
+    return "".join(f"/{part}" for part in _path(error))
+
+
+def _field(error: ValidationError) -> str:
+    """The field a person would name: `agents[0].agentId`."""
+    text = ""
+    for part in _path(error):
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "body"
+
+
+def describe(error: ValidationError) -> str:
+    """A one-line message that names the field, e.g. `email must be less than 100 characters`."""
+    field = _field(error)
+    kind, value, sub = error.validator, error.validator_value, error.schema
+    if "x-error" in sub and kind not in ("required", "type"):
+        return f"{field} {sub['x-error']}"
+    if kind == "required":
+        return f"{field} is required"
+    if kind == "type":
+        wanted = " or ".join(value) if isinstance(value, list) else value
+        return f"{field} must be {'an' if wanted[0] in 'aeio' else 'a'} {wanted}"
+    if kind == "maxLength":
+        return f"{field} must be less than {value + 1} characters"
+    if kind == "minLength":
+        return f"{field} must not be empty" if value == 1 else f"{field} must be at least {value} characters"
+    if kind == "enum":
+        return f"{field} must be one of: " + ", ".join(json.dumps(v) for v in value)
+    if kind == "const":
+        return f"{field} must be {json.dumps(value)}"
+    if kind == "minItems":
+        return f"{field} must have at least {value} item{'s' if value != 1 else ''}"
+    if kind == "additionalProperties":
+        return f"{field} has an unknown property: {error.message.split(chr(39))[1]}"
+    return f"{field}: {error.message}"
+
+
+def errors(name: str, document: Any) -> list[SchemaError]:
+    """Every schema error of the document, in a stable order."""
+    found = sorted(
+        validator(name).iter_errors(document), key=lambda e: (list(map(str, e.absolute_path)), e.message)
+    )
+    return [SchemaError(_pointer(e), describe(e)) for e in found]
+
+
+def first_error(name: str, document: Any) -> str | None:
+    """The most relevant error as a message naming its field, or None when the document is valid."""
+    error = best_match(validator(name).iter_errors(document))
+    return None if error is None else describe(error)
+
+
+def validate(name: str, document: Any) -> None:
+    """Raise SchemaViolation listing every error when the document breaks the named schema."""
+    found = errors(name, document)
+    if found:
+        raise SchemaViolation(name, found)

@@ -1,0 +1,43 @@
+"""Domain events: what a world command changed, stamped with the clock's time, kept in a bounded log."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    seq: int
+    kind: str  # e.g. "user.created", "widget.deleted", "world.replaced"
+    at: datetime
+    org_id: str | None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "kind": self.kind,
+            "at": self.at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "orgId": self.org_id,
+            "data": self.data,
+        }
+
+
+class EventLog:
+    """The recent events, oldest first."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._events: deque[DomainEvent] = deque(maxlen=size)
+        self._seq = 0
+
+    def emit(self, kind: str, at: datetime, org_id: str | None, **data: Any) -> DomainEvent:
+        self._seq += 1
+        event = DomainEvent(self._seq, kind, at, org_id, data)
+        self._events.append(event)
+        return event
+
+    def since(self, seq: int = 0) -> list[DomainEvent]:
+        return [event for event in self._events if event.seq > seq]

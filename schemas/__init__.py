@@ -1,0 +1,1 @@
+"""The JSON Schemas, shipped inside the mocksnap package as mocksnap.data.schemas."""
