@@ -94,7 +94,7 @@ def describe(error: ValidationError) -> str:
     """A one-line message that names the field, e.g. `email must be less than 100 characters`."""
     field = _field(error)
     kind, value, sub = error.validator, error.validator_value, error.schema
-    if "x-error" in sub and kind not in ("required", "type"):
+    if kind == "pattern" and "x-error" in sub:
         return f"{field} {sub['x-error']}"
     if kind == "required":
         return f"{field} is required"
@@ -116,18 +116,29 @@ def describe(error: ValidationError) -> str:
     return f"{field}: {error.message}"
 
 
+def _in_document_order(found: list[ValidationError]) -> list[ValidationError]:
+    def key(error: ValidationError) -> tuple[list[tuple[int, int, str]], str]:
+        return [(0, p, "") if isinstance(p, int) else (1, 0, p) for p in _path(error)], error.message
+
+    return sorted(found, key=key)
+
+
 def errors(name: str, document: Any) -> list[SchemaError]:
-    """Every schema error of the document, in a stable order."""
-    found = sorted(
-        validator(name).iter_errors(document), key=lambda e: (list(map(str, e.absolute_path)), e.message)
-    )
+    """Every schema error of the document, in document order."""
+    found = _in_document_order(list(validator(name).iter_errors(document)))
     return [SchemaError(_pointer(e), describe(e)) for e in found]
 
 
 def first_error(name: str, document: Any) -> str | None:
     """The most relevant error as a message naming its field, or None when the document is valid."""
-    error = best_match(validator(name).iter_errors(document))
-    return None if error is None else describe(error)
+    found = _in_document_order(list(validator(name).iter_errors(document)))
+    # A rule that depends on other fields (if/then) is named only once the fields themselves are right.
+    unconditional = [e for e in found if "then" not in e.schema_path]
+    if not found:
+        return None
+    # The shallowest error, the first in document order of those.
+    error = min(unconditional or found, key=lambda e: len(_path(e)))
+    return describe(best_match([error]))
 
 
 def validate(name: str, document: Any) -> None:

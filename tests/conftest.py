@@ -1,0 +1,55 @@
+"""Fixtures for the fast tests: the default world on a manual clock, and a Falcon TestClient over it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from falcon.testing import TestClient
+
+from mocksnap import schemas
+from mocksnap.app import create_app, default_world_path
+from mocksnap.clock import ManualClock
+from mocksnap.world import World
+from mocksnap.world import document as world_document
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT.parent / "shared" / "reference" / "samples"
+
+ORG_ID = "5406213"
+API_TOKEN = "mocksnap-api-token"
+PROVISIONING_KEY = "mocksnap-provisioning-key"
+VISITOR_KEY = "mocksnap-visitor-key"
+OWNER = "admin@example.com"
+SUPPORT_WIDGET = "5286374d-5c92-419d-bcdb-b926d242b78b"  # 24x7, two online agents
+SALES_WIDGET = "31a11b98-ffd2-425d-aa69-2c6ff8a40a16"  # Europe/Berlin business hours with a lunch break
+
+# Monday 23 November 2026, 10:30 in Berlin (UTC+1): inside the sales widget's morning hours.
+MONDAY_MORNING_BERLIN = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+
+def default_document() -> dict[str, Any]:
+    return world_document.read(Path(default_world_path()))
+
+
+def assert_valid(schema_name: str, document: Any) -> None:
+    """Fail with every schema error listed."""
+    found = schemas.errors(schema_name, document)
+    assert not found, f"{schema_name}: " + "; ".join(f"{e.path}: {e.message}" for e in found)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(MONDAY_MORNING_BERLIN)
+
+
+@pytest.fixture
+def world(clock: ManualClock) -> World:
+    return World(default_document(), clock, seed=7)
+
+
+@pytest.fixture
+def client(world: World) -> TestClient:
+    return TestClient(create_app(world=world))

@@ -1,0 +1,94 @@
+"""Hours of operation, read in the widget's own time zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from mocksnap.world import schedule
+from mocksnap.world.models import ConversationSchedule, ScheduleEntry
+
+
+@pytest.mark.parametrize(
+    ("text", "minute"),
+    [
+        ("12:00 AM", 0),
+        ("12:30 AM", 30),
+        ("8:00 AM", 480),
+        ("08:05 am", 485),
+        ("12:00 PM", 720),
+        ("1:00PM", 780),
+        ("11:59 PM", 1439),
+    ],
+)
+def test_minute_of_day(text: str, minute: int) -> None:
+    assert schedule.minute_of_day(text) == minute
+
+
+@pytest.mark.parametrize("text", ["13:00 PM", "8 AM", "8:60 AM", "", "noon"])
+def test_minute_of_day_refuses_what_is_not_h_mm_am_pm(text: str) -> None:
+    with pytest.raises(ValueError, match="h:mm AM/PM"):
+        schedule.minute_of_day(text)
+
+
+BERLIN = ConversationSchedule(
+    "Europe/Berlin",
+    [
+        ScheduleEntry("MONDAY", True, ["9:00 AM", "12:00 PM"]),
+        ScheduleEntry("MONDAY", True, ["1:00 PM", "5:00 PM"]),
+        ScheduleEntry("SATURDAY", False, ["9:00 AM", "5:00 PM"]),
+        ScheduleEntry("SUNDAY", True, ["10:00 PM", "12:00 AM"]),
+    ],
+)
+
+
+@pytest.mark.parametrize(
+    ("utc", "open_"),
+    [
+        # Monday 23 November 2026; Berlin is UTC+1 in winter.
+        (datetime(2026, 11, 23, 7, 59, tzinfo=UTC), False),  # 8:59 in Berlin
+        (datetime(2026, 11, 23, 8, 0, tzinfo=UTC), True),  # 9:00, the first minute
+        (datetime(2026, 11, 23, 10, 59, tzinfo=UTC), True),  # 11:59
+        (datetime(2026, 11, 23, 11, 0, tzinfo=UTC), False),  # 12:00, lunch
+        (datetime(2026, 11, 23, 12, 0, tzinfo=UTC), True),  # 13:00, back
+        (datetime(2026, 11, 23, 16, 0, tzinfo=UTC), False),  # 17:00, closed
+        (datetime(2026, 11, 28, 10, 0, tzinfo=UTC), False),  # Saturday: a disabled entry
+        (datetime(2026, 11, 24, 10, 0, tzinfo=UTC), False),  # Tuesday: no entry at all
+        (datetime(2026, 11, 29, 22, 30, tzinfo=UTC), True),  # Sunday 23:30: a range that ends at midnight
+        # Summer time: Monday 6 July 2026, Berlin is UTC+2, so 07:30 UTC is 9:30 there.
+        (datetime(2026, 7, 6, 7, 30, tzinfo=UTC), True),
+        (datetime(2026, 7, 6, 15, 30, tzinfo=UTC), False),  # 17:30 in Berlin
+    ],
+)
+def test_is_open_reads_the_instant_in_the_schedule_time_zone(utc: datetime, open_: bool) -> None:
+    assert schedule.is_open(BERLIN, utc) is open_
+
+
+def test_no_schedule_means_open_around_the_clock() -> None:
+    assert schedule.is_open(None, datetime(2026, 11, 22, 3, 0, tzinfo=UTC))
+
+
+def test_legacy_zone_names_of_the_vendor_samples_are_known() -> None:
+    schedule.check(
+        ConversationSchedule("US/Mountain", [ScheduleEntry("MONDAY", True, ["8:00 AM", "5:00 PM"])])
+    )
+
+
+@pytest.mark.parametrize(
+    ("plan", "message"),
+    [
+        (ConversationSchedule("Nowhere/Land", []), "timeZone must be a known time zone"),
+        (
+            ConversationSchedule("UTC", [ScheduleEntry("MONDAY", True, ["9:00 AM", "5:00 PM", "6:00 PM"])]),
+            "pairs",
+        ),
+        (
+            ConversationSchedule("UTC", [ScheduleEntry("MONDAY", True, ["9:00 AM", "9:00 AM"])]),
+            "after it starts",
+        ),
+    ],
+)
+def test_check_refuses_what_the_schema_cannot(plan: ConversationSchedule, message: str) -> None:
+    with pytest.raises(schedule.ScheduleError, match=message):
+        schedule.check(plan)
