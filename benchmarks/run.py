@@ -1,0 +1,14 @@
+"""`make bench`: run every benchmark of this folder in turn; each prints its figures and targets."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+for script in sorted(HERE.glob("*.py")):
+    if script.name != Path(__file__).name:
+        print(f"== {script.stem}")
+        runpy.run_path(str(script), run_name="__main__")
+        print()
