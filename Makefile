@@ -5,14 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: install run test lint format bench clean
+.PHONY: install system-deps run test lint format bench clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("mocksnap needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
@@ -27,7 +26,12 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint
+# The end-to-end tests run the README's curl commands and make a TLS certificate with openssl.
+system-deps:
+	@command -v curl >/dev/null && command -v openssl >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq curl openssl; }
+
+test: lint system-deps
 	$(BIN)/python -m pytest $(ARGS)
 
 bench: $(STAMP)

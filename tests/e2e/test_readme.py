@@ -1,0 +1,75 @@
+"""Every curl command of the README works as written, in order, against a freshly started `mocksnap serve`.
+
+A command expects a 2xx answer unless its last line ends with a `# -> NNN` comment naming the status.
+Only the base URL is changed, to the test server's free port.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import Server
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+README_BASE = "http://127.0.0.1:8000"
+EXPECT = re.compile(r"#\s*->\s*(\d{3})\s*$")
+
+
+def _complete(text: str) -> bool:
+    if text.endswith("\\"):
+        return False
+    try:
+        shlex.split(text, comments=True)
+    except ValueError:  # a quote still open: the command goes on on the next line
+        return False
+    return True
+
+
+def readme_commands() -> list[str]:
+    """The curl commands of the README's sh blocks, each joined into one string, in order."""
+    commands: list[str] = []
+    for block in re.findall(r"```sh\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.DOTALL):
+        pending = ""
+        for line in block.splitlines():
+            if not pending and not line.startswith("curl "):
+                continue
+            pending = f"{pending}\n{line}" if pending else line
+            if _complete(pending):
+                commands.append(pending)
+                pending = ""
+        assert not pending, f"an unfinished command in the README: {pending}"
+    return commands
+
+
+def test_the_readme_has_curl_examples_for_every_endpoint() -> None:
+    text = "\n".join(readme_commands())
+    for path in ("/public/api/v2/chat/", "/api/v1/chat/", "/api/v1/user.json", "/api/v1/widget.json",
+                 "/__admin/health", "/__admin/world", "/__admin/reset", "/__admin/events"):
+        assert path in text, f"no curl example for {path}"
+    for method in ("PUT", "POST", "DELETE"):
+        assert f"-X {method} '{README_BASE}/api/v1/user.json" in text
+        assert f"-X {method} '{README_BASE}/api/v1/widget.json" in text
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed (make test installs it)")
+def test_every_readme_curl_command_works_as_written(spawn: Callable[..., Server], tmp_path: Path) -> None:
+    server = spawn()
+    for command in readme_commands():
+        expected = EXPECT.search(command)
+        runnable = command.replace(README_BASE, server.base_url)
+        # curl writes the status to stderr, so that what the command prints or saves stays as written.
+        runnable = runnable.replace("curl ", "curl -w '%{stderr}%{http_code}' ", 1)
+        done = subprocess.run(["bash", "-c", runnable], cwd=tmp_path, capture_output=True, text=True, timeout=30)
+        assert done.returncode == 0, f"{command}\nexit {done.returncode}: {done.stderr}"
+        status = int(done.stderr.strip()[-3:])
+        if expected:
+            assert status == int(expected[1]), f"{command}\nanswered {status}: {done.stdout}"
+        else:
+            assert 200 <= status < 300, f"{command}\nanswered {status}: {done.stdout}"
