@@ -70,6 +70,8 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     world = world or load_world(config)
     app = falcon.asgi.App()
     app.req_options.strip_url_path_trailing_slash = True
+    # Every body sets its own type; an empty one (the Visitor Chat 404, a DELETE) then goes without.
+    app.resp_options.default_media_type = None
 
     app.add_route("/api/v1/user.json", provisioning.Users(world))
     app.add_route("/api/v1/widget.json", provisioning.Widgets(world))

@@ -54,11 +54,15 @@ class PublicApiError(ApiError):
         return json.dumps({"statusCode": self.status, "error": {"message": self.message}}).encode()
 
 
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + "/")
+
+
 def for_path(path: str, status: int, message: str | None = None) -> ApiError:
     """The error of the API family that owns the path, for errors raised outside a resource."""
     message = message or HTTPStatus(status).phrase
-    if path.startswith("/public/api/v2/chat"):
+    if _under(path, "/public/api/v2/chat"):
         return PublicApiError(status, message, http_status=status)
-    if path.startswith("/api/v1/chat") and status == 404:
+    if _under(path, "/api/v1/chat") and status == 404:
         return EmptyNotFound(message)
     return ApiError(status, message)

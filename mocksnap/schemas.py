@@ -66,7 +66,10 @@ def schema(name: str) -> dict[str, Any]:
 
 @cache
 def validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(schema(name), registry=_registry())
+    """The validator of a schema, or of one of its definitions: `world#/$defs/user`."""
+    name, _, fragment = name.partition("#")
+    document = {"$ref": f"{schema(name)['$id']}#{fragment}"} if fragment else schema(name)
+    return Draft202012Validator(document, registry=_registry())
 
 
 def _path(error: ValidationError) -> list[str | int]:
@@ -112,7 +115,8 @@ def describe(error: ValidationError) -> str:
     if kind == "minItems":
         return f"{field} must have at least {value} item{'s' if value != 1 else ''}"
     if kind == "additionalProperties":
-        return f"{field} has an unknown property: {error.message.split(chr(39))[1]}"
+        extra = [str(key) for key in error.instance if key not in sub.get("properties", {})]
+        return f"{field} has unknown properties: {', '.join(extra)}"
     return f"{field}: {error.message}"
 
 

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from falcon.testing import TestClient
+from hypothesis import settings
 
 from mocksnap import schemas
 from mocksnap.app import create_app, default_world_path
 from mocksnap.clock import ManualClock
 from mocksnap.world import World
 from mocksnap.world import document as world_document
+
+# CI explores the same examples on every run, so a red build is always reproducible; locally Hypothesis
+# keeps exploring new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT.parent / "shared" / "reference" / "samples"

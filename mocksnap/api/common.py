@@ -33,6 +33,8 @@ async def json_body(req: falcon.asgi.Request) -> Any:
         return json.loads(raw)
     except ValueError:
         raise ApiError(400, "the request body is not valid JSON") from None
+    except RecursionError:
+        raise ApiError(400, "the request body is nested too deeply") from None
 
 
 def checked(schema_name: str, document: Any) -> dict[str, Any]:

@@ -43,6 +43,8 @@ def parse(text: str, *, json_only: bool = False) -> Any:
     """JSON, or YAML (a superset of JSON) unless json_only."""
     try:
         return json.loads(text) if json_only else yaml.safe_load(text)
+    except RecursionError:
+        raise DocumentError([SchemaError("", "the document is nested too deeply")]) from None
     except (ValueError, yaml.YAMLError) as error:
         raise DocumentError(
             [SchemaError("", f"not a valid {'JSON' if json_only else 'YAML or JSON'} document: {error}")]
@@ -194,23 +196,25 @@ def _dump_org(org: Organization) -> dict[str, Any]:
             {"templateId": t.template_id, "accountType": t.account_type}
             for t in org.account_templates.values()
         ],
-        "users": [
-            _without_none(
-                {
-                    "email": u.email,
-                    "name": u.name,
-                    "password": u.password,
-                    "phone": u.phone,
-                    "accountType": u.account_type,
-                }
-            )
-            for u in org.users.values()
-        ],
-        "widgets": [_dump_widget(org, w) for w in org.widgets.values()],
+        "users": [user_to_doc(u) for u in org.users.values()],
+        "widgets": [widget_to_doc(org, w) for w in org.widgets.values()],
     }
 
 
-def _dump_widget(org: Organization, widget: Widget) -> dict[str, Any]:
+def user_to_doc(user: User) -> dict[str, Any]:
+    return _without_none(
+        {
+            "email": user.email,
+            "name": user.name,
+            "password": user.password,
+            "phone": user.phone,
+            "accountType": user.account_type,
+        }
+    )
+
+
+def widget_to_doc(org: Organization, widget: Widget) -> dict[str, Any]:
+    """The widget's entry in the world document; an agent new to the organization shows as offline."""
     schedule_doc = schedule_to_doc(widget.conversation_schedule) if widget.conversation_schedule else None
     return _without_none(
         {
@@ -231,11 +235,12 @@ def _dump_widget(org: Organization, widget: Widget) -> dict[str, Any]:
                         "agentAlias": a.alias,
                         "agentAvatar": a.avatar,
                         "agentType": a.agent_type,
-                        "status": org.agents[a.agent_id].status,
-                        "subStatus": org.agents[a.agent_id].sub_status,
+                        "status": status.status,
+                        "subStatus": status.sub_status,
                     }
                 )
                 for a in widget.agents
+                for status in [org.agents.get(a.agent_id, Agent(a.agent_id))]
             ],
         }
     )

@@ -40,7 +40,7 @@ def ranges(entry: ScheduleEntry) -> list[tuple[int, int]]:
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name that is a folder of tzdata
         raise ValueError(f"{name!r} is not a known time zone") from None
 
 

@@ -12,6 +12,7 @@ import uuid as uuidlib
 from dataclasses import replace
 from typing import Any
 
+from mocksnap import schemas
 from mocksnap.clock import Clock
 from mocksnap.world import document, schedule
 from mocksnap.world.errors import Invalid, NotFound
@@ -38,7 +39,9 @@ WIDGET_SETTINGS = (
 def normalize_agent_id(agent_id: str) -> str:
     """Agent ids are stored lowercase and without the `wc:` prefix that the APIs show."""
     agent_id = agent_id.strip().lower()
-    return agent_id.removeprefix(AGENT_ID_PREFIX)
+    while agent_id.startswith(AGENT_ID_PREFIX):
+        agent_id = agent_id.removeprefix(AGENT_ID_PREFIX)
+    return agent_id
 
 
 class World:
@@ -109,6 +112,14 @@ class World:
             raise NotFound(f"no widget {widget_id} for user {owner_email.strip().lower()}")
         return widget
 
+    @staticmethod
+    def _conform(definition: str, entry: dict[str, Any]) -> None:
+        """What a command stores must hold to the world schema too (lowercasing can lengthen a string), so
+        that the world can always be dumped and loaded again."""
+        problem = schemas.first_error(f"world#/$defs/{definition}", entry)
+        if problem is not None:
+            raise Invalid(problem)
+
     # -- users ----------------------------------------------------------------------------------------
 
     def create_user(
@@ -133,6 +144,7 @@ class World:
         if account_type is None:
             raise Invalid("accountType is required")
         user = User(email=email, name=name, password=password, account_type=account_type, phone=phone)
+        self._conform("user", document.user_to_doc(user))
         org.users[email] = user
         self.events.emit("user.created", self.clock.now(), org.org_id, email=email)
         return user
@@ -155,6 +167,7 @@ class World:
             password=password or current.password,
             phone=current.phone if phone is None else phone,
         )
+        self._conform("user", document.user_to_doc(updated))
         org.users[current.email] = updated
         self.events.emit("user.updated", self.clock.now(), org.org_id, email=current.email)
         return updated
@@ -231,6 +244,7 @@ class World:
             enable_conversations=settings.get("enable_conversations", True),
             conversation_schedule=settings.get("conversation_schedule"),
         )
+        self._conform("widget", document.widget_to_doc(org, widget))
         org.widgets[widget_id] = widget
         self._widget_org[widget_id] = org
         self._staff(org)
@@ -249,13 +263,12 @@ class World:
         """Replace the agents and the settings given; settings not given keep their value."""
         owner_email = owner_email.strip().lower()
         agents, settings = self._check_widget(org, owner_email, agents, settings)
-        widget = self.owned_widget(org, widget_id, owner_email)
-        for key, value in settings.items():
-            setattr(widget, key, value)
-        widget.agents = agents
+        updated = replace(self.owned_widget(org, widget_id, owner_email), agents=agents, **settings)
+        self._conform("widget", document.widget_to_doc(org, updated))
+        org.widgets[widget_id] = updated
         self._staff(org)
         self.events.emit("widget.updated", self.clock.now(), org.org_id, widgetId=widget_id)
-        return widget
+        return updated
 
     def delete_widget(self, org: Organization, widget_id: str, owner_email: str) -> None:
         widget = self.owned_widget(org, widget_id, owner_email)

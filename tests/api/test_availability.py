@@ -92,6 +92,7 @@ def test_visitor_endpoint_needs_the_visitor_key(client: TestClient, headers: dic
 def test_visitor_endpoint_unknown_widget_is_404_with_an_empty_body(client: TestClient) -> None:
     result = client.simulate_get("/api/v1/chat/no-such-widget", headers={"x-api-key": VISITOR_KEY})
     assert (result.status_code, result.content) == (404, b"")
+    assert "content-type" not in result.headers
 
 
 def test_a_widget_of_another_organization_is_not_found(client: TestClient, world: World) -> None:

@@ -421,3 +421,25 @@ def test_each_change_is_an_event_stamped_with_the_clock(client: TestClient, worl
         ("widget.created", "2026-11-23T09:31:00.000Z"),
     ]
     assert events[1]["data"] == {"widgetId": widget_id}
+
+
+def test_what_is_stored_always_holds_to_the_world_schema(client: TestClient, world: World) -> None:
+    before = world.dump()
+    # "İ" lowercases to two characters: 60 of them make a valid email too long once lowercased.
+    assert "email must be less than 100 characters" in error(
+        send(client, "PUT", USERS, new_user(email="İ" * 60 + "@x.io")), 400
+    )
+    body = sample_widget()
+    body["agents"][0]["agentId"] = "İ" * 99
+    assert "agentId must be less than 100 characters" in error(send(client, "PUT", WIDGETS, body), 400)
+    assert world.dump() == before
+    body["agents"][0]["agentId"] = "wc:WC:Agent@Example.com"
+    assert send(client, "PUT", WIDGETS, body).json["agents"][0]["agentId"] == "wc:agent@example.com"
+    assert_valid("world", world.dump())
+
+
+def test_a_time_zone_folder_is_not_a_time_zone(client: TestClient) -> None:
+    plan = {"timeZone": "America", "schedules": []}
+    assert "known time zone" in error(
+        send(client, "PUT", WIDGETS, sample_widget() | {"conversationSchedule": plan}), 400
+    )

@@ -50,8 +50,16 @@ def readme_commands() -> list[str]:
 
 def test_the_readme_has_curl_examples_for_every_endpoint() -> None:
     text = "\n".join(readme_commands())
-    for path in ("/public/api/v2/chat/", "/api/v1/chat/", "/api/v1/user.json", "/api/v1/widget.json",
-                 "/__admin/health", "/__admin/world", "/__admin/reset", "/__admin/events"):
+    for path in (
+        "/public/api/v2/chat/",
+        "/api/v1/chat/",
+        "/api/v1/user.json",
+        "/api/v1/widget.json",
+        "/__admin/health",
+        "/__admin/world",
+        "/__admin/reset",
+        "/__admin/events",
+    ):
         assert path in text, f"no curl example for {path}"
     for method in ("PUT", "POST", "DELETE"):
         assert f"-X {method} '{README_BASE}/api/v1/user.json" in text
@@ -66,7 +74,9 @@ def test_every_readme_curl_command_works_as_written(spawn: Callable[..., Server]
         runnable = command.replace(README_BASE, server.base_url)
         # curl writes the status to stderr, so that what the command prints or saves stays as written.
         runnable = runnable.replace("curl ", "curl -w '%{stderr}%{http_code}' ", 1)
-        done = subprocess.run(["bash", "-c", runnable], cwd=tmp_path, capture_output=True, text=True, timeout=30)
+        done = subprocess.run(
+            ["bash", "-c", runnable], cwd=tmp_path, capture_output=True, text=True, timeout=30
+        )
         assert done.returncode == 0, f"{command}\nexit {done.returncode}: {done.stderr}"
         status = int(done.stderr.strip()[-3:])
         if expected:
