@@ -1,24 +1,79 @@
-"""Clocks. Everything in the product that needs the time asks the clock it was given, never the system."""
+"""Clocks and the scheduler. Everything in the product that needs the time asks the clock it was given, and
+every delayed thing (an agent's reply, a timeout, a retry) is a timer of the scheduler, never a sleep.
+
+- RealClock: the system's time.
+- ScaledClock: starts at a given instant and runs `speed` times faster (or slower) than real time.
+- ManualClock: moves only when the scheduler is told to advance it, running each timer at its own instant.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import heapq
+import itertools
+import logging
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+
+log = logging.getLogger("mocksnap.clock")
 
 
-class Clock(Protocol):
+def to_ms(instant: datetime) -> int:
+    """Epoch milliseconds, the unit of every timestamp on the wire."""
+    return round(instant.timestamp() * 1000)
+
+
+def from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+def iso(instant: datetime) -> str:
+    return instant.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Clock:
+    mode = "real"
+    speed = 1.0
+
     def now(self) -> datetime:
         """The current time, timezone-aware, in UTC."""
-        ...
+        raise NotImplementedError
+
+    def now_ms(self) -> int:
+        return to_ms(self.now())
+
+    def real_seconds_until(self, instant: datetime) -> float:
+        """How long, in real seconds, until the clock shows the instant (never negative)."""
+        return max(0.0, (instant - self.now()).total_seconds() / self.speed)
 
 
-class RealClock:
+class RealClock(Clock):
     def now(self) -> datetime:
         return datetime.now(UTC)
 
 
-class ManualClock:
+class ScaledClock(Clock):
+    mode = "scaled"
+
+    def __init__(
+        self, speed: float, start: datetime | None = None, monotonic: Callable[[], float] = time.monotonic
+    ):
+        if speed <= 0:
+            raise ValueError("the speed must be positive")
+        self.speed = speed
+        self._start = (start or datetime.now(UTC)).astimezone(UTC)
+        self._monotonic = monotonic
+        self._origin = monotonic()
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=(self._monotonic() - self._origin) * self.speed)
+
+
+class ManualClock(Clock):
     """Moves only when told, so a test can put the world at any instant and get the same answer every run."""
+
+    mode = "manual"
 
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:
@@ -33,7 +88,142 @@ class ManualClock:
             raise ValueError("the clock is set to timezone-aware instants only")
         self._now = instant.astimezone(UTC)
 
-    def advance(self, seconds: float) -> None:
+    def real_seconds_until(self, instant: datetime) -> float:
+        return float("inf")  # it never gets there by itself
+
+
+def make_clock(mode: str, speed: float = 1.0, start: datetime | None = None) -> Clock:
+    """The clock of `--clock real|manual|scaled [--speed X] [--start ISO8601]`."""
+    if mode == "manual":
+        return ManualClock(start or datetime.now(UTC).replace(microsecond=0))
+    if mode == "scaled":
+        return ScaledClock(speed, start)
+    if mode == "real":
+        return ScaledClock(1.0, start) if start else RealClock()
+    raise ValueError(f"unknown clock {mode!r}: real, manual or scaled")
+
+
+class Timer:
+    __slots__ = ("callback", "cancelled", "due", "seq")
+
+    def __init__(self, due: datetime, seq: int, callback: Callable[[], object]) -> None:
+        self.due = due
+        self.seq = seq
+        self.callback = callback
+        self.cancelled = False
+
+    def __lt__(self, other: Timer) -> bool:
+        return (self.due, self.seq) < (other.due, other.seq)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+def _run(timer: Timer) -> None:
+    """One broken timer is logged, and does not stop the others."""
+    try:
+        timer.callback()
+    except Exception:
+        log.exception("a timer due at %s failed", iso(timer.due))
+
+
+class Scheduler:
+    """A heap of timers on the clock. Timers due at the same instant run in the order they were set.
+
+    On a manual clock, `advance` runs them. On the other clocks, once `start` has given it the event
+    loop, it wakes itself when the next timer falls due; callbacks run on the loop, as requests do.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._heap: list[Timer] = []
+        self._seq = itertools.count()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wakeup: asyncio.TimerHandle | None = None
+        self._armed_for: Timer | None = None
+
+    def call_at(self, due: datetime, callback: Callable[[], object]) -> Timer:
+        timer = Timer(due, next(self._seq), callback)
+        heapq.heappush(self._heap, timer)
+        if self._heap[0] is timer:
+            self._arm()
+        return timer
+
+    def call_later(self, seconds: float, callback: Callable[[], object]) -> Timer:
+        return self.call_at(self.clock.now() + timedelta(seconds=seconds), callback)
+
+    def pending(self) -> int:
+        return sum(not timer.cancelled for timer in self._heap)
+
+    def clear(self) -> None:
+        self._heap.clear()
+        self._arm()
+
+    def next_due(self) -> datetime | None:
+        self._drop_cancelled()
+        return self._heap[0].due if self._heap else None
+
+    def _drop_cancelled(self) -> None:
+        while self._heap and self._heap[0].cancelled:
+            heapq.heappop(self._heap)
+
+    def run_due(self) -> int:
+        """Run every timer due by the clock's time, in time order; how many ran."""
+        ran = 0
+        while True:
+            self._drop_cancelled()
+            if not self._heap or self._heap[0].due > self.clock.now():
+                break
+            _run(heapq.heappop(self._heap))
+            ran += 1
+        return ran
+
+    def advance(self, seconds: float) -> int:
+        """Move a manual clock forward, running each timer that falls due at its own instant; how many ran."""
+        clock = self.clock
+        if not isinstance(clock, ManualClock):
+            raise TypeError(f"only a manual clock is advanced by hand; this one is {clock.mode}")
         if seconds < 0:
             raise ValueError("time does not run backwards")
-        self._now += timedelta(seconds=seconds)
+        target = clock.now() + timedelta(seconds=seconds)
+        ran = 0
+        while True:
+            self._drop_cancelled()
+            if not self._heap or self._heap[0].due > target:
+                break
+            timer = heapq.heappop(self._heap)
+            clock.set(max(timer.due, clock.now()))
+            _run(timer)
+            ran += 1
+        clock.set(target)
+        return ran
+
+    # -- on an event loop -------------------------------------------------------------------------------
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._arm()
+
+    def stop(self) -> None:
+        if self._wakeup is not None:
+            self._wakeup.cancel()
+        self._loop = self._wakeup = self._armed_for = None
+
+    def _arm(self) -> None:
+        if self._loop is None or isinstance(self.clock, ManualClock):
+            return
+        self._drop_cancelled()
+        head = self._heap[0] if self._heap else None
+        if head is self._armed_for and self._wakeup is not None:
+            return
+        if self._wakeup is not None:
+            self._wakeup.cancel()
+            self._wakeup = None
+        self._armed_for = head
+        if head is not None:
+            self._wakeup = self._loop.call_later(self.clock.real_seconds_until(head.due), self._fire)
+
+    def _fire(self) -> None:
+        self._wakeup = self._armed_for = None
+        self.run_due()
+        self._arm()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,16 +28,26 @@ class DomainEvent:
 
 
 class EventLog:
-    """The recent events, oldest first."""
+    """The recent events, oldest first, and who reacts to new ones (simulated agents, later webhooks).
+
+    Listeners run after the command that emitted the event has finished changing the world; what they do
+    in reaction is scheduled on the clock or is a command of its own.
+    """
 
     def __init__(self, size: int = 10_000) -> None:
         self._events: deque[DomainEvent] = deque(maxlen=size)
+        self._listeners: list[Callable[[DomainEvent], None]] = []
         self._seq = 0
+
+    def subscribe(self, listener: Callable[[DomainEvent], None]) -> None:
+        self._listeners.append(listener)
 
     def emit(self, kind: str, at: datetime, org_id: str | None, **data: Any) -> DomainEvent:
         self._seq += 1
         event = DomainEvent(self._seq, kind, at, org_id, data)
         self._events.append(event)
+        for listener in self._listeners:
+            listener(event)
         return event
 
     def since(self, seq: int = 0) -> list[DomainEvent]:

@@ -83,3 +83,80 @@ class Organization:
     widgets: dict[str, Widget] = field(default_factory=dict)
     agents: dict[str, Agent] = field(default_factory=dict)
     account_templates: dict[str, AccountTemplate] = field(default_factory=dict)
+
+
+# -- cases ----------------------------------------------------------------------------------------------
+
+SENDERS = ("VISITOR", "AGENT", "BOT", "SYSTEM")
+ENDED_BY = ("visitor", "agent", "timed_out", "no_agents_found")
+SOURCE_OFFLINE, SOURCE_CHAT, SOURCE_PROACTIVE = 1, 2, 3
+
+
+@dataclass(slots=True)
+class Entry:
+    """One line of a case's log: a message, or a system line the visitor's poll shows (/NIC, /CAL ...).
+
+    Its position in the case's entries is its poll `index`; the transcripts of the Logs and Integration APIs
+    are the entries that are not SYSTEM lines.
+    """
+
+    sender: str  # VISITOR, AGENT, BOT or SYSTEM
+    agent_id: str  # "" for the visitor and for system lines of no agent
+    alias: str
+    at_ms: int
+    message: str
+    translations: dict[str, str] | None = None
+
+
+@dataclass(slots=True)
+class Visitor:
+    """Who started the case and from where: everything the Logs and Integration APIs report about them."""
+
+    email: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    user_agent: str | None = None
+    locale: str | None = None
+    app_version_name: str | None = None
+    ip_address: str | None = None
+    page_url: str | None = None
+    referrer_url: str | None = None
+    entry_url: str | None = None
+    country_code: str | None = None
+    country: str | None = None
+    region: str | None = None
+    city: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    javascript_variables: list[tuple[str, str]] | None = None
+
+
+@dataclass(slots=True)
+class Case:
+    case_id: str
+    org_id: str
+    widget_id: str
+    kind: str  # "chat" or "offline"
+    source_id: int
+    created_ms: int
+    visitor: Visitor
+    description: str
+    state: str  # queued, assigned, closed
+    entries: list[Entry] = field(default_factory=list)
+    agent_id: str | None = None
+    accepted_ms: int | None = None
+    responded_ms: int | None = None
+    closed_ms: int | None = None
+    last_activity_ms: int = 0
+    ended_by: str | None = None
+    labels: list[tuple[str, str]] | None = None
+    operator_variables: list[tuple[str, str]] | None = None
+    survey_score: int | None = None
+    survey_comments: str | None = None
+    visitor_transcript_email: str | None = None
+    agent_typing: bool = False
+    visitor_typing: bool = False
+
+    @property
+    def proactive(self) -> bool:
+        return self.source_id == SOURCE_PROACTIVE

@@ -413,7 +413,7 @@ def test_widget_update_and_delete_find_the_widget_by_uuid_and_owner(client: Test
 
 def test_each_change_is_an_event_stamped_with_the_clock(client: TestClient, world: World, clock) -> None:
     send(client, "PUT", USERS, new_user())
-    clock.advance(60)
+    world.scheduler.advance(60)
     widget_id = send(client, "PUT", WIDGETS, sample_widget()).json["uuid"]
     events = [e.as_dict() for e in world.events.since(0)]
     assert [(e["kind"], e["at"]) for e in events] == [

@@ -1,0 +1,200 @@
+"""Commands on accounts: users, widgets, and the agents that staff them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from mocksnap.world import document, schedule
+from mocksnap.world.base import WorldBase, normalize_agent_id
+from mocksnap.world.errors import Invalid, NotFound
+from mocksnap.world.models import Agent, ConversationSchedule, Organization, User, Widget, WidgetAgent
+
+WIDGET_SETTINGS = (
+    "name",
+    "destination_email",
+    "enable_proactive_chat",
+    "enable_conversations",
+    "conversation_schedule",
+)
+
+
+class AccountCommands(WorldBase):
+    # -- users ----------------------------------------------------------------------------------------
+
+    def create_user(
+        self,
+        org: Organization,
+        *,
+        email: str,
+        name: str,
+        password: str,
+        account_type: str | None = None,
+        phone: str | None = None,
+        template_id: str | None = None,
+    ) -> User:
+        email = email.strip().lower()
+        if any(email in o.users for o in self.orgs.values()):
+            raise Invalid(f"email {email} is already the email of a user")
+        if template_id is not None:
+            template = org.account_templates.get(template_id)
+            if template is None:
+                raise Invalid(f"templateId {template_id} is not an account template of this organization")
+            account_type = template.account_type
+        if account_type is None:
+            raise Invalid("accountType is required")
+        user = User(email=email, name=name, password=password, account_type=account_type, phone=phone)
+        self._conform("user", document.user_to_doc(user))
+        org.users[email] = user
+        self.events.emit("user.created", self.clock.now(), org.org_id, email=email)
+        return user
+
+    def update_user(
+        self,
+        org: Organization,
+        *,
+        email: str,
+        name: str,
+        account_type: str | None = None,
+        password: str | None = None,
+        phone: str | None = None,
+    ) -> User:
+        current = self.user(org, email)
+        updated = replace(
+            current,
+            name=name,
+            account_type=account_type or current.account_type,
+            password=password or current.password,
+            phone=current.phone if phone is None else phone,
+        )
+        self._conform("user", document.user_to_doc(updated))
+        org.users[current.email] = updated
+        self.events.emit("user.updated", self.clock.now(), org.org_id, email=current.email)
+        return updated
+
+    def delete_user(self, org: Organization, email: str) -> None:
+        user = self.user(org, email)
+        owned = [w.uuid for w in org.widgets.values() if w.owner_email == user.email]
+        if owned:
+            raise Invalid(
+                f"email {user.email} owns {len(owned)} widget(s) ({', '.join(owned)}); delete them first"
+            )
+        del org.users[user.email]
+        self.events.emit("user.deleted", self.clock.now(), org.org_id, email=user.email)
+
+    # -- widgets --------------------------------------------------------------------------------------
+
+    def _check_widget(
+        self, org: Organization, owner_email: str, agents: list[WidgetAgent], settings: dict[str, Any]
+    ) -> tuple[list[WidgetAgent], dict[str, Any]]:
+        """Everything a widget command must hold before it may change the world; agents and settings
+        normalized."""
+        if owner_email not in org.users:
+            raise NotFound(f"no user with email {owner_email}")
+        unknown = set(settings) - set(WIDGET_SETTINGS)
+        if unknown:
+            raise TypeError(f"unknown widget settings: {sorted(unknown)}")
+        plan = settings.get("conversation_schedule")
+        if isinstance(plan, ConversationSchedule):
+            try:
+                schedule.check(plan)
+            except schedule.ScheduleError as error:
+                raise Invalid(str(error)) from None
+        normalized: list[WidgetAgent] = []
+        for i, agent in enumerate(agents):
+            agent_id = normalize_agent_id(agent.agent_id)
+            if not agent_id:
+                raise Invalid(f"agents[{i}].agentId must not be empty")
+            if any(a.agent_id == agent_id for a in normalized):
+                raise Invalid(f"agents[{i}].agentId {agent_id} is on this widget twice")
+            normalized.append(replace(agent, agent_id=agent_id))
+        if not normalized:
+            raise Invalid("agents must have at least 1 item")
+        if settings.get("destination_email"):
+            settings = {**settings, "destination_email": settings["destination_email"].strip().lower()}
+        return normalized, settings
+
+    def _staff(self, org: Organization) -> None:
+        """Give every agent on a widget a status record (offline when new) and forget agents on none."""
+        on_widgets = {a.agent_id for w in org.widgets.values() for a in w.agents}
+        for agent_id in on_widgets - org.agents.keys():
+            org.agents[agent_id] = Agent(agent_id)
+        for agent_id in org.agents.keys() - on_widgets:
+            del org.agents[agent_id]
+
+    def create_widget(
+        self, org: Organization, *, owner_email: str, agents: list[WidgetAgent], **settings: Any
+    ) -> Widget:
+        owner_email = owner_email.strip().lower()
+        agents, settings = self._check_widget(org, owner_email, agents, settings)
+        widget_id = self.new_uuid()
+        while widget_id in self._widget_org:
+            widget_id = self.new_uuid()
+        widget = Widget(
+            uuid=widget_id,
+            owner_email=owner_email,
+            name=settings.get("name"),
+            destination_email=settings.get("destination_email") or owner_email,
+            agents=agents,
+            enable_proactive_chat=settings.get("enable_proactive_chat", "true"),
+            enable_conversations=settings.get("enable_conversations", True),
+            conversation_schedule=settings.get("conversation_schedule"),
+        )
+        self._conform("widget", document.widget_to_doc(org, widget))
+        org.widgets[widget_id] = widget
+        self._widget_org[widget_id] = org
+        self._staff(org)
+        self.events.emit("widget.created", self.clock.now(), org.org_id, widgetId=widget_id)
+        return widget
+
+    def update_widget(
+        self,
+        org: Organization,
+        widget_id: str,
+        *,
+        owner_email: str,
+        agents: list[WidgetAgent],
+        **settings: Any,
+    ) -> Widget:
+        """Replace the agents and the settings given; settings not given keep their value."""
+        owner_email = owner_email.strip().lower()
+        agents, settings = self._check_widget(org, owner_email, agents, settings)
+        updated = replace(self.owned_widget(org, widget_id, owner_email), agents=agents, **settings)
+        self._conform("widget", document.widget_to_doc(org, updated))
+        org.widgets[widget_id] = updated
+        self._staff(org)
+        self.events.emit("widget.updated", self.clock.now(), org.org_id, widgetId=widget_id)
+        return updated
+
+    def delete_widget(self, org: Organization, widget_id: str, owner_email: str) -> None:
+        widget = self.owned_widget(org, widget_id, owner_email)
+        del org.widgets[widget.uuid]
+        del self._widget_org[widget.uuid]
+        self._staff(org)
+        self.events.emit("widget.deleted", self.clock.now(), org.org_id, widgetId=widget.uuid)
+
+    # -- agents ---------------------------------------------------------------------------------------
+
+    def set_agent_status(
+        self, org: Organization, agent_id: str, status: str, sub_status: str | None = None
+    ) -> Agent:
+        """An agent's status across the organization (online, pause or offline) and an optional sub_status."""
+        agent = org.agents.get(normalize_agent_id(agent_id))
+        if agent is None:
+            raise Invalid(
+                f"agent_id {normalize_agent_id(agent_id)} is not an agent of organization {org.org_id}"
+            )
+        if status not in ("online", "pause", "offline"):
+            raise Invalid("status must be one of: online, pause, offline")
+        previous = agent.status
+        agent.status, agent.sub_status = status, sub_status or None
+        self.events.emit(
+            "agent.status_changed",
+            self.clock.now(),
+            org.org_id,
+            agentId=agent.agent_id,
+            status=status,
+            subStatus=agent.sub_status,
+            previous=previous,
+        )
+        return agent
