@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
+from mocksnap.clock import RealClock
 from mocksnap.world import DocumentError, World
 from mocksnap.world import document as world_document
 from tests.conftest import OWNER, SALES_WIDGET, SUPPORT_WIDGET, assert_valid, default_document
@@ -50,7 +51,7 @@ def _broken(change) -> list[str]:
     document = default_document()
     change(document)
     with pytest.raises(DocumentError) as raised:
-        World(document, clock=None)  # type: ignore[arg-type]
+        World(document, RealClock())
     return [f"{e.path} {e.message}" for e in raised.value.errors]
 
 
@@ -123,7 +124,7 @@ def test_unreadable_documents_are_refused(text: str, tmp_path: Path) -> None:
     path = tmp_path / "world.yaml"
     path.write_text(text)
     with pytest.raises(DocumentError):
-        World(world_document.read(path), clock=None)  # type: ignore[arg-type]
+        World(world_document.read(path), RealClock())
 
 
 def test_to_yaml_round_trips() -> None:
