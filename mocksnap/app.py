@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from importlib import resources
 from pathlib import Path
@@ -10,9 +11,11 @@ import falcon
 import falcon.asgi
 
 from mocksnap import errors
-from mocksnap.api import admin, availability, provisioning
-from mocksnap.clock import Clock, RealClock
+from mocksnap.actors.autopilot import Autopilot
+from mocksnap.api import admin, agent_status, availability, provisioning, visitor_chat
+from mocksnap.clock import Clock, make_clock
 from mocksnap.config import Config
+from mocksnap.journal import Journal, JournalMiddleware
 from mocksnap.world import World
 from mocksnap.world import document as world_document
 from mocksnap.world.errors import Invalid, NotFound, WorldError
@@ -27,7 +30,8 @@ def default_world_path() -> str:
 def load_world(config: Config, clock: Clock | None = None) -> World:
     """The world of config.world, or the bundled default world (raises DocumentError when invalid)."""
     path = config.world or Path(default_world_path())
-    return World(world_document.read(path), clock or RealClock(), seed=config.seed)
+    clock = clock or make_clock(config.clock, config.speed, config.start)
+    return World(world_document.read(path), clock, seed=config.seed)
 
 
 def _render(resp: falcon.asgi.Response, error: errors.ApiError) -> None:
@@ -65,10 +69,25 @@ async def _unexpected(
     _render(resp, errors.for_path(req.path, 500, "Internal Server Error"))
 
 
+class Lifespan:
+    """The scheduler wakes itself on the server's event loop, once there is one."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    async def process_startup(self, scope: dict, event: dict) -> None:
+        self.world.scheduler.start(asyncio.get_running_loop())
+
+    async def process_shutdown(self, scope: dict, event: dict) -> None:
+        self.world.scheduler.stop()
+
+
 def create_app(config: Config | None = None, world: World | None = None) -> falcon.asgi.App:
     config = config or Config()
     world = world or load_world(config)
-    app = falcon.asgi.App()
+    journal = Journal(world.clock, config.journal_size)
+    autopilot = Autopilot(world)
+    app = falcon.asgi.App(middleware=[Lifespan(world), JournalMiddleware(journal)])
     app.req_options.strip_url_path_trailing_slash = True
     # Every body sets its own type; an empty one (the Visitor Chat 404, a DELETE) then goes without.
     app.resp_options.default_media_type = None
@@ -77,11 +96,22 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/api/v1/widget.json", provisioning.Widgets(world))
     app.add_route("/public/api/v2/chat/{widget_id}", availability.PublicAvailability(world))
     app.add_route("/api/v1/chat/{widget_id}", availability.VisitorAvailability(world))
+    app.add_route("/api/v1/chat", visitor_chat.Chats(world))
+    app.add_route("/api/v1/chat/poll/{case_id}", visitor_chat.Poll(world))
+    app.add_route("/api/v2/agentstatus", agent_status.AgentStatus(world))
 
     app.add_route("/__admin/health", admin.Health(world))
-    app.add_route("/__admin/reset", admin.Reset(world))
+    app.add_route("/__admin/reset", admin.Reset(world, journal, autopilot))
     app.add_route("/__admin/world", admin.WorldDocument(world))
     app.add_route("/__admin/events", admin.Events(world))
+    app.add_route("/__admin/clock", admin.Clock(world))
+    app.add_route("/__admin/clock/advance", admin.ClockAdvance(world))
+    app.add_route("/__admin/requests", admin.Requests(journal))
+    app.add_route("/__admin/autopilot", admin.AutopilotSwitch(autopilot))
+    app.add_route("/__admin/organizations/{org_id}/agents/{agent_id}/status", admin.AgentStatus(world))
+    app.add_route("/__admin/cases", admin.Cases(world))
+    app.add_route("/__admin/cases/{case_id}", admin.CaseDetail(world))
+    app.add_route("/__admin/cases/{case_id}/{action}", admin.CaseAction(world))
 
     app.add_error_handler(Exception, _unexpected)
     app.add_error_handler(falcon.HTTPError, _http_error)

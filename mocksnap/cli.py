@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from mocksnap import __version__
-from mocksnap.config import Config
+from mocksnap.config import CLOCKS, Config, parse_instant, parse_rate
 from mocksnap.world import DocumentError, World
 from mocksnap.world.models import AGENT_ID_PREFIX
 
@@ -29,6 +29,24 @@ def _parser(defaults: Config) -> argparse.ArgumentParser:
     )
     serve.add_argument("--keyfile", type=Path, default=defaults.keyfile, help="the certificate's private key")
     serve.add_argument(
+        "--clock", choices=CLOCKS, default=defaults.clock, help="real (default), manual or scaled"
+    )
+    serve.add_argument(
+        "--speed", type=float, default=defaults.speed, help="with --clock scaled: times real time"
+    )
+    serve.add_argument(
+        "--start", type=parse_instant, default=defaults.start, help="the clock's first instant, ISO 8601"
+    )
+    serve.add_argument(
+        "--rate-limit",
+        type=parse_rate,
+        default=defaults.rate_limit,
+        help="Logs API requests per token, e.g. 10/s",
+    )
+    serve.add_argument(
+        "--journal-size", type=int, default=defaults.journal_size, help="requests kept for /__admin/requests"
+    )
+    serve.add_argument(
         "--no-access-log",
         dest="access_log",
         action="store_false",
@@ -41,7 +59,12 @@ def _parser(defaults: Config) -> argparse.ArgumentParser:
 def banner(world: World, config: Config) -> str:
     """What a person needs to start calling the APIs: the base URL, every credential and id."""
     base = f"{config.scheme}://{config.host}:{config.port}"
-    lines = [f"mocksnap {__version__} serving {base}  (control API: {base}/__admin)"]
+    clock = world.clock
+    speed = f" x{clock.speed:g}" if clock.mode == "scaled" else ""
+    lines = [
+        f"mocksnap {__version__} serving {base}  (control API: {base}/__admin)",
+        f"clock {clock.mode}{speed}, now {clock.now().isoformat(timespec='seconds')}, seed {config.seed}",
+    ]
     for org in world.orgs.values():
         lines += [
             f"organization {org.org_id}",
@@ -63,6 +86,9 @@ def _serve(config: Config) -> int:
 
     if bool(config.certfile) != bool(config.keyfile):
         print("mocksnap: --certfile and --keyfile go together", file=sys.stderr)
+        return 2
+    if config.speed <= 0 or config.journal_size < 0:
+        print("mocksnap: --speed must be positive and --journal-size not negative", file=sys.stderr)
         return 2
     try:
         world = load_world(config)
@@ -87,6 +113,11 @@ def main(argv: list[str] | None = None) -> int:
             certfile=args.certfile,
             keyfile=args.keyfile,
             access_log=args.access_log,
+            clock=args.clock,
+            speed=args.speed,
+            start=args.start,
+            rate_limit=args.rate_limit,
+            journal_size=args.journal_size,
         )
         return _serve(config)
     return 2

@@ -3,9 +3,28 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+
+CLOCKS = ("real", "manual", "scaled")
+
+
+def parse_instant(text: str) -> datetime:
+    """An ISO 8601 date or date-time; one without an offset is read as UTC."""
+    instant = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+
+
+def parse_rate(text: str) -> float:
+    """`N/s`, `N/m` or `N` (per second): the rate as requests per second."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:/\s*(s|sec|second|m|min|minute))?\s*", text)
+    if match is None or float(match[1]) <= 0:
+        raise ValueError(f"{text!r} is not a rate such as 10/s or 600/m")
+    per_minute = (match[2] or "s").startswith("m")
+    return float(match[1]) / (60 if per_minute else 1)
 
 
 @dataclass(frozen=True)
@@ -17,6 +36,11 @@ class Config:
     certfile: Path | None = None
     keyfile: Path | None = None
     access_log: bool = True
+    clock: str = "real"
+    speed: float = 1.0
+    start: datetime | None = None
+    rate_limit: float | None = None  # Logs API requests per second per token; None: no limit
+    journal_size: int = 1000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -35,6 +59,11 @@ class Config:
             certfile=path("MOCKSNAP_CERTFILE"),
             keyfile=path("MOCKSNAP_KEYFILE"),
             access_log=env.get("MOCKSNAP_ACCESS_LOG", "1").lower() not in ("0", "false", "no", "off"),
+            clock=env.get("MOCKSNAP_CLOCK", defaults.clock),
+            speed=float(env.get("MOCKSNAP_SPEED", defaults.speed)),
+            start=parse_instant(env["MOCKSNAP_START"]) if env.get("MOCKSNAP_START") else None,
+            rate_limit=parse_rate(env["MOCKSNAP_RATE_LIMIT"]) if env.get("MOCKSNAP_RATE_LIMIT") else None,
+            journal_size=int(env.get("MOCKSNAP_JOURNAL_SIZE", defaults.journal_size)),
         )
 
     @property

@@ -1,4 +1,5 @@
-"""The control API under /__admin: health, reset, the world document, the event log."""
+"""The control API under /__admin: health, reset, the world document, the event log, the clock, the request
+journal, the simulated agents, and scripting a chat's agent side by hand."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ from typing import Any
 import falcon.asgi
 
 from mocksnap import __version__
-from mocksnap.api.common import read_body, send_json
+from mocksnap.actors.autopilot import Autopilot
+from mocksnap.api.common import checked, json_body, read_body, send_json
+from mocksnap.clock import ManualClock, iso
 from mocksnap.errors import ApiError
+from mocksnap.journal import Journal
 from mocksnap.world import DocumentError, World
 from mocksnap.world import document as world_document
+from mocksnap.world.models import AGENT_ID_PREFIX, Case
 
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 
@@ -19,7 +24,7 @@ def health_view(world: World) -> dict[str, Any]:
     return {
         "status": "ok",
         "version": __version__,
-        "time": world.clock.now().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "time": iso(world.clock.now()),
         "organizations": len(world.orgs),
         "widgets": sum(len(org.widgets) for org in world.orgs.values()),
     }
@@ -38,11 +43,17 @@ class Health:
 
 
 class Reset:
-    def __init__(self, world: World) -> None:
+    """Back to the started world: its document, no cases, the journal emptied, the simulated agents on."""
+
+    def __init__(self, world: World, journal: Journal, autopilot: Autopilot) -> None:
         self.world = world
+        self.journal = journal
+        self.autopilot = autopilot
 
     async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         self.world.reset()
+        self.journal.clear()
+        self.autopilot.enabled = True
         send_json(resp, health_view(self.world))
 
 
@@ -85,3 +96,196 @@ class Events:
     async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         since = req.get_param_as_int("since", min_value=0, default=0)
         send_json(resp, {"events": [event.as_dict() for event in self.world.events.since(since)]})
+
+
+def clock_view(world: World) -> dict[str, Any]:
+    due = world.scheduler.next_due()
+    return {
+        "now": iso(world.clock.now()),
+        "mode": world.clock.mode,
+        "speed": world.clock.speed,
+        "pendingTimers": world.scheduler.pending(),
+        "nextTimerAt": iso(due) if due else None,
+    }
+
+
+class Clock:
+    """GET /__admin/clock"""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        send_json(resp, clock_view(self.world))
+
+
+class ClockAdvance:
+    """POST /__admin/clock/advance {"seconds": N}: every timer that falls due runs, in time order, first."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        body = checked("admin-clock-advance-request", await json_body(req))
+        if not isinstance(self.world.clock, ManualClock):
+            raise ApiError(
+                409, f"the clock is {self.world.clock.mode}; only a manual clock is advanced by hand"
+            )
+        ran = self.world.scheduler.advance(body["seconds"])
+        send_json(resp, {**clock_view(self.world), "timersRun": ran})
+
+
+class Requests:
+    """GET /__admin/requests?method=&path=<glob>&limit=N; DELETE empties the journal."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+
+    async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        limit = req.get_param_as_int("limit", min_value=1)
+        found = self.journal.find(req.get_param("method"), req.get_param("path"), limit)
+        send_json(resp, {"requests": found})
+
+    async def on_delete(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        self.journal.clear()
+        send_json(resp, {"requests": []})
+
+
+class AutopilotSwitch:
+    """GET / PUT /__admin/autopilot {"enabled": bool}: whether simulated agents accept and answer chats."""
+
+    def __init__(self, autopilot: Autopilot) -> None:
+        self.autopilot = autopilot
+
+    async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        send_json(resp, {"enabled": self.autopilot.enabled})
+
+    async def on_put(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        self.autopilot.enabled = checked("admin-autopilot", await json_body(req))["enabled"]
+        send_json(resp, {"enabled": self.autopilot.enabled})
+
+
+class AgentStatus:
+    """PUT /__admin/organizations/{org_id}/agents/{agent_id}/status {"status", "subStatus"}; offline too."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    async def on_put(
+        self, req: falcon.asgi.Request, resp: falcon.asgi.Response, org_id: str, agent_id: str
+    ) -> None:
+        org = self.world.orgs.get(org_id)
+        if org is None:
+            raise ApiError(404, f"no organization {org_id}")
+        body = checked("admin-agent-status", await json_body(req))
+        agent = self.world.set_agent_status(org, agent_id, body["status"], body.get("subStatus"))
+        send_json(
+            resp,
+            {
+                "agentId": AGENT_ID_PREFIX + agent.agent_id,
+                "status": agent.status,
+                "subStatus": agent.sub_status,
+            },
+        )
+
+
+def case_view(world: World, case: Case) -> dict[str, Any]:
+    """A case as the control API shows it: its state and every entry, system lines included."""
+    now = world.clock.now_ms()
+    return {
+        "caseId": case.case_id,
+        "orgId": case.org_id,
+        "widgetId": case.widget_id,
+        "type": case.kind,
+        "sourceId": case.source_id,
+        "state": case.state,
+        "createdAt": case.created_ms,
+        "agentId": AGENT_ID_PREFIX + case.agent_id if case.agent_id else None,
+        "acceptedAt": case.accepted_ms,
+        "respondedAt": case.responded_ms,
+        "closedAt": case.closed_ms,
+        "endedBy": case.ended_by,
+        "waitSeconds": round(case.wait_ms(now) / 1000),
+        "durationSeconds": round(case.duration_ms(now) / 1000),
+        "agentTyping": case.agent_typing,
+        "visitorTyping": case.visitor_typing,
+        "visitorEmail": case.visitor.email,
+        "labels": [{"name": n, "value": v} for n, v in case.labels or []],
+        "surveyScore": case.survey_score,
+        "surveyComment": case.survey_comments,
+        "entries": [
+            {
+                "index": i,
+                "sender": e.sender,
+                "agentId": AGENT_ID_PREFIX + e.agent_id if e.agent_id else "",
+                "alias": e.alias,
+                "at": e.at_ms,
+                "message": e.message,
+                **({"translations": e.translations} if e.translations else {}),
+            }
+            for i, e in enumerate(case.entries)
+        ],
+    }
+
+
+class Cases:
+    """GET /__admin/cases?widgetId=&state=: every case, oldest first."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        widget_id, state = req.get_param("widgetId"), req.get_param("state")
+        found = [
+            case_view(self.world, case)
+            for case in self.world.cases.values()
+            if (widget_id is None or case.widget_id == widget_id) and (state is None or case.state == state)
+        ]
+        send_json(resp, {"cases": found})
+
+
+class CaseDetail:
+    """GET /__admin/cases/{case_id}"""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, case_id: str) -> None:
+        send_json(resp, case_view(self.world, self.world.case(case_id)))
+
+
+class CaseAction:
+    """POST /__admin/cases/{case_id}/{action}: play the agent's side (or the visitor's end) by hand.
+
+    accept {"agentId"} | messages {"agentId", "text", "translations"} | typing {"agentId", "typing"} |
+    transfer {"agentId"} or {"widgetId"} | labels {"name", "value"} | close {"endedBy"} |
+    survey {"score", "comment"}
+    """
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    async def on_post(
+        self, req: falcon.asgi.Request, resp: falcon.asgi.Response, case_id: str, action: str
+    ) -> None:
+        if action not in ("accept", "messages", "typing", "transfer", "labels", "close", "survey"):
+            raise ApiError(404, f"no case action {action}")
+        case = self.world.case(case_id)
+        body = checked(f"admin-case-actions#/$defs/{action}", await json_body(req))
+        world = self.world
+        match action:
+            case "accept":
+                world.accept(case, body["agentId"])
+            case "messages":
+                world.agent_message(case, body["agentId"], body["text"], body.get("translations"))
+            case "typing":
+                world.agent_typing(case, body["agentId"], body["typing"])
+            case "transfer":
+                world.transfer(case, agent_id=body.get("agentId"), widget_id=body.get("widgetId"))
+            case "labels":
+                world.label(case, body["name"], body["value"])
+            case "close":
+                world.close(case, body.get("endedBy", "agent"))
+            case "survey":
+                world.survey(case, body["score"], body.get("comment"))
+        send_json(resp, case_view(world, case))

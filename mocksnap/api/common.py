@@ -16,11 +16,16 @@ MAX_BODY = 4 * 1024 * 1024
 
 
 async def read_body(req: falcon.asgi.Request) -> bytes:
+    """The raw body, read once per request and kept on the request for the journal."""
+    cached = getattr(req.context, "body", None)
+    if cached is not None:
+        return cached
     if req.content_length and req.content_length > MAX_BODY:
         raise ApiError(413, f"the request body must be at most {MAX_BODY} bytes")
     raw = await req.bounded_stream.read()
     if len(raw) > MAX_BODY:
         raise ApiError(413, f"the request body must be at most {MAX_BODY} bytes")
+    req.context.body = raw
     return raw
 
 

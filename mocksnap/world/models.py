@@ -160,3 +160,15 @@ class Case:
     @property
     def proactive(self) -> bool:
         return self.source_id == SOURCE_PROACTIVE
+
+    def wait_ms(self, now_ms: int) -> int:
+        """How long the visitor waited for an agent: until accepted, until the end, or until now."""
+        if self.kind != "chat":
+            return 0
+        return (self.accepted_ms or self.closed_ms or now_ms) - self.created_ms
+
+    def duration_ms(self, now_ms: int) -> int:
+        """How long the chat ran once an agent had it: until the end, or until now."""
+        if self.accepted_ms is None:
+            return 0
+        return (self.closed_ms or now_ms) - self.accepted_ms

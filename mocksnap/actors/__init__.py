@@ -1,0 +1,1 @@
+"""Simulated participants: human agents on autopilot (and, later, the bridge to custom bots)."""

@@ -1,0 +1,69 @@
+"""The request journal: every request to the emulated APIs, kept so tests can check what an integrator's code
+called. Bounded: the oldest entries give way once it holds its size."""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from fnmatch import fnmatchcase
+from typing import Any
+
+import falcon.asgi
+
+from mocksnap.api.common import read_body
+from mocksnap.clock import Clock, iso
+
+ADMIN = "/__admin"
+
+
+class Journal:
+    def __init__(self, clock: Clock, size: int = 1000) -> None:
+        self.clock = clock
+        self._entries: deque[dict[str, Any]] = deque(maxlen=size)
+        self._seq = itertools.count(1)
+
+    def record(self, req: falcon.asgi.Request, status: int) -> None:
+        body = getattr(req.context, "body", b"") or b""
+        self._entries.append(
+            {
+                "seq": next(self._seq),
+                "time": iso(self.clock.now()),
+                "method": req.method,
+                "path": req.path,
+                "query": req.query_string,
+                "headers": dict(req.headers),
+                "body": body.decode("utf-8", "replace"),
+                "status": status,
+            }
+        )
+
+    def find(
+        self, method: str | None = None, path: str | None = None, limit: int | None = None
+    ) -> list[dict]:
+        """Entries, oldest first, of that method (any case) and path (a glob such as /api/v2/*/logs)."""
+        found = [
+            entry
+            for entry in self._entries
+            if (method is None or entry["method"] == method.upper())
+            and (path is None or fnmatchcase(entry["path"], path))
+        ]
+        return found[-limit:] if limit else found
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+class JournalMiddleware:
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+
+    async def process_request(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        # Read now, so that the body is journaled even when the request is refused before a resource reads it.
+        if req.method not in ("GET", "HEAD", "OPTIONS") and not req.path.startswith(ADMIN):
+            await read_body(req)
+
+    async def process_response(
+        self, req: falcon.asgi.Request, resp: falcon.asgi.Response, resource: object, req_succeeded: bool
+    ) -> None:
+        if not req.path.startswith(ADMIN):
+            self.journal.record(req, resp.status_code)
