@@ -112,6 +112,12 @@ def describe(error: ValidationError) -> str:
         return f"{field} must be one of: " + ", ".join(json.dumps(v) for v in value)
     if kind == "const":
         return f"{field} must be {json.dumps(value)}"
+    if kind == "minimum":
+        return f"{field} must be at least {value}"
+    if kind == "maximum":
+        return f"{field} must be at most {value}"
+    if kind == "oneOf":
+        return f"{field} must take exactly one of the forms its schema allows"
     if kind == "minItems":
         return f"{field} must have at least {value} item{'s' if value != 1 else ''}"
     if kind == "additionalProperties":
