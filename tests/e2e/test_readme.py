@@ -1,7 +1,8 @@
 """Every curl command of the README works as written, in order, against a freshly started `mocksnap serve`.
 
 A command expects a 2xx answer unless its last line ends with a `# -> NNN` comment naming the status.
-Only the base URL is changed, to the test server's free port.
+A block whose first line is `# against: make run ARGS="..."` runs against its own fresh server started with
+those flags; the other blocks share one default server. Only the base URL is changed, to the server's port.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tests.e2e.conftest import Server
 README = Path(__file__).resolve().parents[2] / "README.md"
 README_BASE = "http://127.0.0.1:8000"
 EXPECT = re.compile(r"#\s*->\s*(\d{3})\s*$")
+AGAINST = re.compile(r'^# against: make run ARGS="([^"]*)"\n')
 
 
 def _complete(text: str) -> bool:
@@ -32,20 +34,36 @@ def _complete(text: str) -> bool:
     return True
 
 
-def readme_commands() -> list[str]:
-    """The curl commands of the README's sh blocks, each joined into one string, in order."""
+def _commands(block: str) -> list[str]:
     commands: list[str] = []
-    for block in re.findall(r"```sh\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.DOTALL):
-        pending = ""
-        for line in block.splitlines():
-            if not pending and not line.startswith("curl "):
-                continue
-            pending = f"{pending}\n{line}" if pending else line
-            if _complete(pending):
-                commands.append(pending)
-                pending = ""
-        assert not pending, f"an unfinished command in the README: {pending}"
+    pending = ""
+    for line in block.splitlines():
+        if not pending and not line.startswith("curl "):
+            continue
+        pending = f"{pending}\n{line}" if pending else line
+        if _complete(pending):
+            commands.append(pending)
+            pending = ""
+    assert not pending, f"an unfinished command in the README: {pending}"
     return commands
+
+
+def readme_groups() -> list[tuple[tuple[str, ...], list[str]]]:
+    """(server flags, the curl commands run against that server), in the README's order; the default
+    server's group first."""
+    default: list[str] = []
+    groups: list[tuple[tuple[str, ...], list[str]]] = [((), default)]
+    for block in re.findall(r"```sh\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.DOTALL):
+        against = AGAINST.match(block)
+        if against:
+            groups.append((tuple(shlex.split(against[1])), _commands(block)))
+        else:
+            default.extend(_commands(block))
+    return groups
+
+
+def readme_commands() -> list[str]:
+    return [command for _, commands in readme_groups() for command in commands]
 
 
 def test_the_readme_has_curl_examples_for_every_endpoint() -> None:
@@ -67,9 +85,13 @@ def test_the_readme_has_curl_examples_for_every_endpoint() -> None:
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed (make test installs it)")
-def test_every_readme_curl_command_works_as_written(spawn: Callable[..., Server], tmp_path: Path) -> None:
-    server = spawn()
-    for command in readme_commands():
+@pytest.mark.parametrize("group", range(len(readme_groups())))
+def test_every_readme_curl_command_works_as_written(
+    spawn: Callable[..., Server], tmp_path: Path, group: int
+) -> None:
+    flags, commands = readme_groups()[group]
+    server = spawn(*flags)
+    for command in commands:
         expected = EXPECT.search(command)
         runnable = command.replace(README_BASE, server.base_url)
         # curl writes the status to stderr, so that what the command prints or saves stays as written.
