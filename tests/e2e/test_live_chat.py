@@ -7,6 +7,7 @@ clock says passed.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
@@ -81,3 +82,19 @@ def test_a_chat_from_start_to_logs_on_a_manual_clock(spawn: Callable[..., Server
     assert case["closedAt"] == START_MS + 50_000  # the clock time that passed: 10 + 2 + 8 + 30 s
     assert (record["chat_agent_alias"], record["chat_responded"]) == (agent_alias, True)
     assert logs.json()["linkToNextSetOfResults"] == ""
+
+
+def test_on_a_scaled_clock_the_agent_answers_by_itself(spawn: Callable[..., Server]) -> None:
+    server = spawn("--clock", "scaled", "--speed", "50")
+    query = urlencode({"widgetId": SUPPORT_WIDGET, "visitorMessage": "hello"})
+    case_id = server.request("POST", f"/api/v1/chat?{query}", headers=VISITOR).json()["caseId"]
+    clock = server.get("/__admin/clock").json()
+    assert (clock["mode"], clock["speed"]) == ("scaled", 50.0)
+    deadline = time.monotonic() + 5  # the greeting comes within 9 clock seconds: 0.18 s at 50x
+    while time.monotonic() < deadline:
+        if any(line["type"] == "agent" for line in poll(server, case_id)["messageList"]):
+            break
+        time.sleep(0.05)
+    assert [line["type"] for line in poll(server, case_id)["messageList"]][-1] == "agent"
+    refused = server.request("POST", "/__admin/clock/advance", body={"seconds": 1})
+    assert refused.status == 409
