@@ -12,7 +12,7 @@ import falcon.asgi
 
 from mocksnap import errors
 from mocksnap.actors.autopilot import Autopilot
-from mocksnap.api import admin, agent_status, availability, provisioning, visitor_chat
+from mocksnap.api import admin, agent_status, availability, logs, provisioning, visitor_chat
 from mocksnap.clock import Clock, make_clock
 from mocksnap.config import Config
 from mocksnap.journal import Journal, JournalMiddleware
@@ -36,6 +36,7 @@ def load_world(config: Config, clock: Clock | None = None) -> World:
 
 def _render(resp: falcon.asgi.Response, error: errors.ApiError) -> None:
     resp.status = error.http_status
+    resp.set_headers(error.headers)
     body = error.body()
     resp.data = body
     resp.content_type = "application/json" if body else None
@@ -99,6 +100,7 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/api/v1/chat", visitor_chat.Chats(world))
     app.add_route("/api/v1/chat/poll/{case_id}", visitor_chat.Poll(world))
     app.add_route("/api/v2/agentstatus", agent_status.AgentStatus(world))
+    app.add_route("/api/v2/{org_id}/logs", logs.Logs(world, config.rate_limit))
 
     app.add_route("/__admin/health", admin.Health(world))
     app.add_route("/__admin/reset", admin.Reset(world, journal, autopilot))

@@ -14,9 +14,12 @@ class ApiError(Exception):
     """`{"code": N, "message": "..."}`: the Agent Status API's documented error body, used wherever the
     docs give no other (Provisioning, Visitor Chat, the control API)."""
 
-    def __init__(self, status: int, message: str, **extra: object) -> None:
+    def __init__(
+        self, status: int, message: str, *, headers: dict[str, str] | None = None, **extra: object
+    ) -> None:
         self.status = status
         self.message = message
+        self.headers = headers or {}
         self.extra = extra
         super().__init__(message)
 

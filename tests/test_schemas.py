@@ -26,6 +26,7 @@ SAMPLE_SCHEMAS = {
     "visitor-chat-availability.json": "visitor-chat-availability",
     "widget-availability.json": "widget-availability",
     "agent-status-error-400.json": "api-error",
+    "logs-response.json": "logs-response",
 }
 
 
