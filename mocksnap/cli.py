@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 from mocksnap import __version__
@@ -104,20 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     defaults = Config.from_env()
     args = _parser(defaults).parse_args(argv)
     if args.command == "serve":
-        config = replace(
-            defaults,
-            host=args.host,
-            port=args.port,
-            world=args.world,
-            seed=args.seed,
-            certfile=args.certfile,
-            keyfile=args.keyfile,
-            access_log=args.access_log,
-            clock=args.clock,
-            speed=args.speed,
-            start=args.start,
-            rate_limit=args.rate_limit,
-            journal_size=args.journal_size,
-        )
+        # Every flag is named as the Config field it sets, and defaults to it (MOCKSNAP_* or the built-in).
+        config = replace(defaults, **{f.name: getattr(args, f.name) for f in fields(Config)})
         return _serve(config)
     return 2
