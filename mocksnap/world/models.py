@@ -162,13 +162,15 @@ class Case:
         return self.source_id == SOURCE_PROACTIVE
 
     def wait_ms(self, now_ms: int) -> int:
-        """How long the visitor waited for an agent: until accepted, until the end, or until now."""
+        """The Integration API's chat_waittime: from the request until an agent responded (or until the chat
+        ended, or until now, while nobody has)."""
         if self.kind != "chat":
             return 0
-        return (self.accepted_ms or self.closed_ms or now_ms) - self.created_ms
+        return (self.responded_ms or self.closed_ms or now_ms) - self.created_ms
 
     def duration_ms(self, now_ms: int) -> int:
-        """How long the chat ran once an agent had it: until the end, or until now."""
-        if self.accepted_ms is None:
+        """The Integration API's chat_duration: the entire support request, from its creation until it ended
+        (or until now, while it goes on)."""
+        if self.kind != "chat":
             return 0
-        return (self.closed_ms or now_ms) - self.accepted_ms
+        return (self.closed_ms or now_ms) - self.created_ms

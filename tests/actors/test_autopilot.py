@@ -78,7 +78,7 @@ def test_nobody_accepting_ends_as_no_agents_found() -> None:
     case = chat(world)
     world.scheduler.advance(QUEUE_TIMEOUT_S)
     assert (case.state, case.ended_by, case.accepted_ms) == ("closed", "no_agents_found", None)
-    assert case.wait_ms(0) == QUEUE_TIMEOUT_S * 1000
+    assert case.wait_ms(0) == case.duration_ms(0) == QUEUE_TIMEOUT_S * 1000
 
 
 def test_a_quiet_chat_times_out() -> None:

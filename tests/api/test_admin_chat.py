@@ -80,8 +80,8 @@ def test_a_scripted_conversation(client: TestClient, world: World, case_id: str)
         "state": "closed",
         "agentId": "wc:michael@example.com",
         "endedBy": "agent",
-        "waitSeconds": 0,
-        "durationSeconds": 10,
+        "waitSeconds": 3,  # until the first answer
+        "durationSeconds": 10,  # the whole request
         "labels": [{"name": "chatType", "value": "sales"}],
     }
     assert (view["surveyScore"], view["surveyComment"]) == (90, "quick")

@@ -145,7 +145,7 @@ def test_a_full_case_has_the_sample_keys_in_the_sample_order(client: TestClient,
         created // 1000,
         created % 1000,
     )
-    assert (found["chat_waittime"], found["chat_duration"]) == (2, 3)
+    assert (found["chat_waittime"], found["chat_duration"]) == (2, 5)  # until the answer; the whole request
     assert (found["chat_agent_id"], found["chat_agent_alias"]) == ("wc:sam@example.com", "Sam")
     assert found["destination_url"] == "mailto:support@example.com"
     assert found["transcripts"] == [
@@ -219,15 +219,15 @@ def test_wait_and_duration_are_the_clock_time_that_passed(client: TestClient, wo
         found = page(client, TODAY)["cases"][0]
         return found["chat_waittime"], found["chat_duration"], found["chat_responded"]
 
-    assert times() == (7, 0, False)  # still waiting: until now
+    assert times() == (7, 7, False)  # nobody answered yet: both run until now
     world.accept(case, "sam@example.com")
     world.scheduler.advance(30)
-    assert times() == (7, 30, False)  # running: until now
+    assert times() == (37, 37, False)  # accepted is not answered
     world.agent_message(case, "sam@example.com", "hi")
     world.scheduler.advance(12.6)
     world.close(case, "visitor")
     world.scheduler.advance(600)
-    assert times() == (7, 43, True)  # closed: fixed
+    assert times() == (37, 50, True)  # answered at 37.4 s, closed at 50 s: fixed from then on
 
 
 def test_operator_variables_mirror_the_labels_and_a_label_set_again_takes_its_new_value(
