@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: install system-deps run test lint format bench clean
+.PHONY: install system-deps run test lint format bench-deps bench clean
 
 install: $(STAMP)
 
@@ -34,7 +34,12 @@ system-deps:
 test: lint system-deps
 	$(BIN)/python -m pytest $(ARGS)
 
-bench: $(STAMP)
+# benchmarks/availability_rps.py drives the servers with wrk; without root it says how to install it and skips.
+bench-deps:
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk; } || \
+		echo "wrk is missing: install it (apt-get install -y wrk) to run benchmarks/availability_rps.py"
+
+bench: $(STAMP) bench-deps
 	$(BIN)/python benchmarks/run.py
 
 clean:

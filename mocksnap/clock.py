@@ -104,23 +104,27 @@ def make_clock(mode: str, speed: float = 1.0, start: datetime | None = None) -> 
 
 
 class Timer:
-    __slots__ = ("callback", "cancelled", "due", "seq")
+    __slots__ = ("callback", "cancelled", "due", "scheduler", "seq")
 
-    def __init__(self, due: datetime, seq: int, callback: Callable[[], object]) -> None:
+    def __init__(self, due: datetime, seq: int, callback: Callable[[], object], scheduler: Scheduler) -> None:
         self.due = due
         self.seq = seq
         self.callback = callback
+        self.scheduler = scheduler
         self.cancelled = False
 
     def __lt__(self, other: Timer) -> bool:
         return (self.due, self.seq) < (other.due, other.seq)
 
     def cancel(self) -> None:
-        self.cancelled = True
+        if not self.cancelled:
+            self.cancelled = True
+            self.scheduler._cancelled_one()
 
 
 def _run(timer: Timer) -> None:
     """One broken timer is logged, and does not stop the others."""
+    timer.cancelled = True  # done: cancelling it now changes nothing
     try:
         timer.callback()
     except Exception:
@@ -141,9 +145,19 @@ class Scheduler:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.TimerHandle | None = None
         self._armed_for: Timer | None = None
+        self._cancelled = 0
+
+    def _cancelled_one(self) -> None:
+        """Cancelled timers wait in the heap until they come up; when they are most of it (a busy world
+        cancels a timeout per chat), the heap is rebuilt without them, so memory follows the live timers."""
+        self._cancelled += 1
+        if self._cancelled > 1024 and self._cancelled * 2 > len(self._heap):
+            self._heap = [timer for timer in self._heap if not timer.cancelled]
+            heapq.heapify(self._heap)
+            self._cancelled = 0
 
     def call_at(self, due: datetime, callback: Callable[[], object]) -> Timer:
-        timer = Timer(due, next(self._seq), callback)
+        timer = Timer(due, next(self._seq), callback, self)
         heapq.heappush(self._heap, timer)
         if self._heap[0] is timer:
             self._arm()
@@ -157,6 +171,7 @@ class Scheduler:
 
     def clear(self) -> None:
         self._heap.clear()
+        self._cancelled = 0
         self._arm()
 
     def next_due(self) -> datetime | None:
@@ -166,6 +181,7 @@ class Scheduler:
     def _drop_cancelled(self) -> None:
         while self._heap and self._heap[0].cancelled:
             heapq.heappop(self._heap)
+            self._cancelled -= 1
 
     def run_due(self) -> int:
         """Run every timer due by the clock's time, in time order; how many ran."""

@@ -17,25 +17,48 @@ ADMIN = "/__admin"
 
 
 class Journal:
+    """Requests are kept as they came (the ASGI header list, the raw body) and only shaped when read: the
+    journal sits on every request's path, and most of what it keeps is never asked for."""
+
     def __init__(self, clock: Clock, size: int = 1000) -> None:
         self.clock = clock
-        self._entries: deque[dict[str, Any]] = deque(maxlen=size)
+        self._entries: deque[tuple] = deque(maxlen=size)
         self._seq = itertools.count(1)
 
     def record(self, req: falcon.asgi.Request, status: int) -> None:
-        body = getattr(req.context, "body", b"") or b""
-        self._entries.append(
-            {
-                "seq": next(self._seq),
-                "time": iso(self.clock.now()),
-                "method": req.method,
-                "path": req.path,
-                "query": req.query_string,
-                "headers": dict(req.headers),
-                "body": body.decode("utf-8", "replace"),
-                "status": status,
-            }
+        body = getattr(req.context, "body", b"")
+        headers = req.scope["headers"]
+        if not isinstance(
+            headers, list | tuple
+        ):  # an iterator (test clients) that the request has read already
+            headers = [
+                (name.encode("latin-1"), value.encode("latin-1")) for name, value in req.headers.items()
+            ]
+        entry = (
+            next(self._seq),
+            self.clock.now(),
+            req.method,
+            req.path,
+            req.query_string,
+            headers,
+            body,
+            status,
         )
+        self._entries.append(entry)
+
+    @staticmethod
+    def _view(entry: tuple) -> dict[str, Any]:
+        seq, at, method, path, query, headers, body, status = entry
+        return {
+            "seq": seq,
+            "time": iso(at),
+            "method": method,
+            "path": path,
+            "query": query,
+            "headers": {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in headers},
+            "body": (body or b"").decode("utf-8", "replace"),
+            "status": status,
+        }
 
     def find(
         self, method: str | None = None, path: str | None = None, limit: int | None = None
@@ -44,10 +67,10 @@ class Journal:
         found = [
             entry
             for entry in self._entries
-            if (method is None or entry["method"] == method.upper())
-            and (path is None or fnmatchcase(entry["path"], path))
+            if (method is None or entry[2] == method.upper())
+            and (path is None or fnmatchcase(entry[3], path))
         ]
-        return found[-limit:] if limit else found
+        return [self._view(entry) for entry in (found[-limit:] if limit else found)]
 
     def clear(self) -> None:
         self._entries.clear()

@@ -106,3 +106,13 @@ def test_on_a_loop_the_scheduler_wakes_itself_when_timers_fall_due() -> None:
         return seen
 
     assert asyncio.run(scenario()) == ["first", "second"]
+
+
+def test_cancelled_timers_do_not_pile_up_in_the_heap() -> None:
+    scheduler = Scheduler(ManualClock(START))
+    keep = scheduler.call_later(10_000, lambda: None)
+    for _ in range(5000):
+        scheduler.call_later(3600, lambda: None).cancel()
+    assert len(scheduler._heap) < 2100  # rebuilt whenever cancelled timers are most of it
+    assert scheduler.pending() == 1
+    assert scheduler.next_due() == keep.due

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 import falcon.asgi
 
-from mocksnap.api.common import send_json
+from mocksnap.api.common import JSON
 from mocksnap.errors import ApiError, EmptyNotFound, PublicApiError
 from mocksnap.world import World
 from mocksnap.world.models import Organization, Widget
@@ -19,15 +21,44 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
-def availability_view(world: World, org: Organization, widget: Widget) -> dict[str, Any]:
+def availability_view(
+    widget_id: str, online: bool, email: bool, message: bool, screenshot: bool
+) -> dict[str, Any]:
     """The flags are strings holding "true" / "false", as the samples show and mobile SDKs decode them."""
     return {
-        "widgetId": widget.uuid,
-        "online": _flag(world.is_online(org, widget)),
-        "emailRequired": _flag(widget.email_required),
-        "messageRequired": _flag(widget.message_required),
-        "screenshotRequired": _flag(widget.screenshot_required),
+        "widgetId": widget_id,
+        "online": _flag(online),
+        "emailRequired": _flag(email),
+        "messageRequired": _flag(message),
+        "screenshotRequired": _flag(screenshot),
     }
+
+
+class _Bodies:
+    """Each distinct answer serialized once: availability is polled far more often than it changes."""
+
+    def __init__(self, world: World, wrap: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        self.world = world
+        self.wrap = wrap
+        self._cache: dict[tuple[str, bool, bool, bool, bool], bytes] = {}
+
+    def __call__(self, org: Organization, widget: Widget) -> bytes:
+        key = (
+            widget.uuid,
+            self.world.is_online(org, widget),
+            widget.email_required,
+            widget.message_required,
+            widget.screenshot_required,
+        )
+        body = self._cache.get(key)
+        if body is None:
+            body = self._cache[key] = json.dumps(self.wrap(availability_view(*key))).encode()
+        return body
+
+
+def _send(resp: falcon.asgi.Response, body: bytes) -> None:
+    resp.content_type = JSON
+    resp.data = body
 
 
 class PublicAvailability:
@@ -35,12 +66,13 @@ class PublicAvailability:
 
     def __init__(self, world: World) -> None:
         self.world = world
+        self.body = _Bodies(world, lambda view: {"statusCode": PUBLIC_OK, "data": view})
 
     async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, widget_id: str) -> None:
         found = self.world.widget(widget_id)
         if found is None:
             raise PublicApiError(404, "Widget not found")
-        send_json(resp, {"statusCode": PUBLIC_OK, "data": availability_view(self.world, *found)})
+        _send(resp, self.body(*found))
 
 
 class VisitorAvailability:
@@ -48,6 +80,7 @@ class VisitorAvailability:
 
     def __init__(self, world: World) -> None:
         self.world = world
+        self.body = _Bodies(world, lambda view: view)
 
     async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, widget_id: str) -> None:
         org = self.world.org_by_visitor_key(req.get_header("x-api-key"))
@@ -56,4 +89,4 @@ class VisitorAvailability:
         found = self.world.widget(widget_id)
         if found is None or found[0] is not org:
             raise EmptyNotFound("Widget not found")
-        send_json(resp, availability_view(self.world, *found))
+        _send(resp, self.body(*found))

@@ -177,9 +177,8 @@ class ChatCommands(WorldBase):
             raise Invalid(f"agentId {agent_id} is not the agent of chat {case.case_id} ({case.agent_id} is)")
         if not text:
             raise Invalid("text must not be empty")
-        org, widget = self._widget_of(case)
-        alias = self._staff_member(org, widget, agent_id).alias
-        self._line(case, "AGENT", agent_id, alias, text, translations=translations or None)
+        member = self._staff_member(*self._widget_of(case), agent_id)  # its id string is shared, not copied
+        self._line(case, "AGENT", member.agent_id, member.alias, text, translations=translations or None)
         case.agent_typing = False
         case.last_activity_ms = self.clock.now_ms()
         self._emit("case.message", case, sender="AGENT", agentId=agent_id)
