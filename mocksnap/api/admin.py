@@ -289,3 +289,52 @@ class CaseAction:
             case "survey":
                 world.survey(case, body["score"], body.get("comment"))
         send_json(resp, case_view(world, case))
+
+
+class WidgetIntegrations:
+    """GET / PUT /__admin/widgets/{widget_id}/integrations: integrationApi, conversationEvents, getContact."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    def _found(self, widget_id: str):
+        found = self.world.widget(widget_id)
+        if found is None:
+            raise ApiError(404, f"no widget {widget_id}")
+        return found
+
+    async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, widget_id: str) -> None:
+        send_json(resp, self._found(widget_id)[1].integrations)
+
+    async def on_put(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, widget_id: str) -> None:
+        org, _ = self._found(widget_id)
+        body = checked("world#/$defs/integrations", await json_body(req))
+        send_json(resp, self.world.set_integrations(org, widget_id, body).integrations)
+
+
+class AgentStatusWebhook:
+    """GET / PUT / DELETE /__admin/organizations/{org_id}/agent-status-webhook: {url, authToken}."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    def _org(self, org_id: str):
+        org = self.world.orgs.get(org_id)
+        if org is None:
+            raise ApiError(404, f"no organization {org_id}")
+        return org
+
+    async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, org_id: str) -> None:
+        webhook = self._org(org_id).agent_status_webhook
+        if webhook is None:
+            raise ApiError(404, f"organization {org_id} has no agent status webhook")
+        send_json(resp, webhook)
+
+    async def on_put(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, org_id: str) -> None:
+        org = self._org(org_id)
+        body = checked("world#/$defs/agentStatusWebhook", await json_body(req))
+        send_json(resp, self.world.set_agent_status_webhook(org, body).agent_status_webhook)
+
+    async def on_delete(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, org_id: str) -> None:
+        self.world.set_agent_status_webhook(self._org(org_id), None)
+        resp.status = 204

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from typing import Any
 
@@ -198,3 +199,23 @@ class AccountCommands(WorldBase):
             previous=previous,
         )
         return agent
+
+    # -- outbound subscriptions -----------------------------------------------------------------------
+
+    def set_integrations(self, org: Organization, widget_id: str, integrations: dict[str, Any]) -> Widget:
+        """Replace the widget's outbound subscriptions: integrationApi, conversationEvents, getContact."""
+        widget = org.widgets.get(widget_id)
+        if widget is None:
+            raise NotFound(f"no widget {widget_id}")
+        self._conform("integrations", integrations)
+        widget.integrations = copy.deepcopy(integrations)
+        self.events.emit("widget.integrations_changed", self.clock.now(), org.org_id, widgetId=widget_id)
+        return widget
+
+    def set_agent_status_webhook(self, org: Organization, webhook: dict[str, Any] | None) -> Organization:
+        """Where the organization's agent status changes are POSTed; None stops them."""
+        if webhook is not None:
+            self._conform("agentStatusWebhook", webhook)
+        org.agent_status_webhook = copy.deepcopy(webhook)
+        self.events.emit("organization.agent_status_webhook_changed", self.clock.now(), org.org_id)
+        return org

@@ -6,6 +6,7 @@ load -> dump -> load gives the same document.
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,7 @@ def build(document: Any) -> dict[str, Organization]:
             api_token=org_doc["apiToken"],
             provisioning_api_key=org_doc["provisioningApiKey"],
             visitor_api_key=org_doc["visitorApiKey"],
+            agent_status_webhook=copy.deepcopy(org_doc.get("agentStatusWebhook")),
         )
         if org.org_id in orgs:
             problem(f"{at}/orgId", f"orgId {org.org_id} is used by another organization")
@@ -146,6 +148,7 @@ def build(document: Any) -> dict[str, Organization]:
                 email_required=widget_doc.get("emailRequired", False),
                 message_required=widget_doc.get("messageRequired", False),
                 screenshot_required=widget_doc.get("screenshotRequired", False),
+                integrations=copy.deepcopy(widget_doc.get("integrations", {})),
             )
             if "conversationSchedule" in widget_doc:
                 widget.conversation_schedule = schedule_from_doc(widget_doc["conversationSchedule"])
@@ -192,6 +195,11 @@ def _dump_org(org: Organization) -> dict[str, Any]:
         "apiToken": org.api_token,
         "provisioningApiKey": org.provisioning_api_key,
         "visitorApiKey": org.visitor_api_key,
+        **(
+            {"agentStatusWebhook": copy.deepcopy(org.agent_status_webhook)}
+            if org.agent_status_webhook
+            else {}
+        ),
         "accountTemplates": [
             {"templateId": t.template_id, "accountType": t.account_type}
             for t in org.account_templates.values()
@@ -228,6 +236,7 @@ def widget_to_doc(org: Organization, widget: Widget) -> dict[str, Any]:
             "messageRequired": widget.message_required,
             "screenshotRequired": widget.screenshot_required,
             "conversationSchedule": schedule_doc,
+            "integrations": copy.deepcopy(widget.integrations) or None,
             "agents": [
                 _without_none(
                     {

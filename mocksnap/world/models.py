@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 AGENT_ID_PREFIX = "wc:"
 ACCOUNT_TYPES = ("trial", "biz", "entr", "prem", "enterprise")
@@ -71,6 +72,9 @@ class Widget:
     message_required: bool = False
     screenshot_required: bool = False
     conversation_schedule: ConversationSchedule | None = None
+    # Where the vendor calls out for this widget, as in the world document (integrationApi,
+    # conversationEvents, getContact), checked against the world schema.
+    integrations: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -83,6 +87,7 @@ class Organization:
     widgets: dict[str, Widget] = field(default_factory=dict)
     agents: dict[str, Agent] = field(default_factory=dict)
     account_templates: dict[str, AccountTemplate] = field(default_factory=dict)
+    agent_status_webhook: dict[str, Any] | None = None  # {url, authToken}, as in the world document
 
 
 # -- cases ----------------------------------------------------------------------------------------------
