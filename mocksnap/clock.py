@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import inspect
 import itertools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 log = logging.getLogger("mocksnap.clock")
@@ -122,13 +123,14 @@ class Timer:
             self.scheduler._cancelled_one()
 
 
-def _run(timer: Timer) -> None:
+def _run(timer: Timer) -> object:
     """One broken timer is logged, and does not stop the others."""
     timer.cancelled = True  # done: cancelling it now changes nothing
     try:
-        timer.callback()
+        return timer.callback()
     except Exception:
         log.exception("a timer due at %s failed", iso(timer.due))
+        return None
 
 
 class Scheduler:
@@ -211,6 +213,33 @@ class Scheduler:
             clock.set(max(timer.due, clock.now()))
             _run(timer)
             ran += 1
+        clock.set(target)
+        return ran
+
+    async def advance_async(self, seconds: float, settle: Callable[[], Awaitable[None]] | None = None) -> int:
+        """`advance` for timers that start work on the loop (a delivery's retry returns its task): that work,
+        and whatever `settle` waits for, is finished before the clock moves on to the next timer."""
+        clock = self.clock
+        if not isinstance(clock, ManualClock):
+            raise TypeError(f"only a manual clock is advanced by hand; this one is {clock.mode}")
+        if seconds < 0:
+            raise ValueError("time does not run backwards")
+        if settle is not None:
+            await settle()
+        target = clock.now() + timedelta(seconds=seconds)
+        ran = 0
+        while True:
+            self._drop_cancelled()
+            if not self._heap or self._heap[0].due > target:
+                break
+            timer = heapq.heappop(self._heap)
+            clock.set(max(timer.due, clock.now()))
+            started = _run(timer)
+            ran += 1
+            if inspect.isawaitable(started):
+                await started
+            if settle is not None:
+                await settle()
         clock.set(target)
         return ran
 

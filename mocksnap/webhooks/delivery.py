@@ -1,0 +1,308 @@
+"""The delivery engine: outbound HTTP calls, queued per URL, attempted with a timeout, retried on the world's
+clock with growing delays until about two hours have passed since the first attempt, then marked
+`email_fallback` (the vendor emails the payload instead and flags it sent). It knows nothing of SnapEngage:
+it takes (kind, method, url, headers, body) and owns queueing, retries, timeouts and the delivery log.
+
+Order: deliveries to one URL go out in the order they were queued. The head of a URL's queue is delivered or
+given up before the next one is attempted, so a failing receiver holds back what comes after it, retries
+included, and never sees two deliveries out of order.
+
+Time: the first attempt goes out at once (real time); every retry is a timer on the world's scheduler, so on
+a manual clock one `advance` of two hours plays the whole schedule. Attempts run as tasks on the server's
+event loop, given by `start`; without one (a world used on its own) deliveries wait, queued, until there is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from mocksnap.clock import Clock, Scheduler, iso
+
+log = logging.getLogger("mocksnap.delivery")
+
+# Seconds between a failed attempt and the next; the last one repeats until the two hours are up.
+RETRY_DELAYS_S = (10, 30, 60, 120, 300, 600, 900, 1800)
+GIVE_UP_AFTER_S = 2 * 3600
+FINISHED = ("delivered", "email_fallback")
+
+
+class Transport(Protocol):
+    async def send(
+        self, method: str, url: str, headers: dict[str, str], body: bytes, timeout: float
+    ) -> tuple[int, dict[str, str], bytes]:
+        """(status, headers, body) of the answer; raises on a connection error or a timeout."""
+        ...
+
+
+class AiohttpTransport:
+    """HTTP over one pooled aiohttp session, opened on first use (aiohttp is slow to import)."""
+
+    def __init__(self, connections: int = 100) -> None:
+        self._connections = connections
+        self._session: Any = None
+
+    async def send(
+        self, method: str, url: str, headers: dict[str, str], body: bytes, timeout: float
+    ) -> tuple[int, dict[str, str], bytes]:
+        import aiohttp
+
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=self._connections, limit_per_host=16)
+            self._session = aiohttp.ClientSession(connector=connector, auto_decompress=True)
+        async with self._session.request(
+            method, url, data=body or None, headers=headers, timeout=aiohttp.ClientTimeout(total=timeout)
+        ) as response:
+            return response.status, dict(response.headers), await response.read()
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
+@dataclass
+class Attempt:
+    at: datetime
+    status: int | None
+    latency_ms: float
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "at": iso(self.at),
+            "status": self.status,
+            "latencyMs": round(self.latency_ms, 3),
+            "error": self.error,
+        }
+
+
+@dataclass
+class Delivery:
+    id: str
+    kind: str
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes
+    meta: dict[str, Any]
+    queued_at: datetime
+    status: str = "queued"  # queued, delivering, retrying, delivered, email_fallback
+    attempts: list[Attempt] = field(default_factory=list)
+    next_attempt_at: datetime | None = None
+    response_status: int | None = None
+    response_body: bytes = b""
+    on_answer: Callable[[Delivery], None] | None = None
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "method": self.method,
+            "url": self.url,
+            "status": self.status,
+            "queuedAt": iso(self.queued_at),
+            "attempts": len(self.attempts),
+            "nextAttemptAt": iso(self.next_attempt_at) if self.next_attempt_at else None,
+            **self.meta,
+        }
+
+    def detail(self) -> dict[str, Any]:
+        return {
+            **self.summary(),
+            "headers": self.headers,
+            "payload": self.body.decode("utf-8", "replace"),
+            "attemptLog": [attempt.as_dict() for attempt in self.attempts],
+            "responseStatus": self.response_status,
+            "responseBody": self.response_body.decode("utf-8", "replace"),
+        }
+
+
+class DeliveryEngine:
+    def __init__(
+        self,
+        scheduler: Scheduler,
+        transport: Transport | None = None,
+        *,
+        timeout: float = 10.0,
+        log_size: int = 10_000,
+    ) -> None:
+        self.scheduler = scheduler
+        self.transport = transport or AiohttpTransport()
+        self.timeout = timeout
+        self.log_size = log_size
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._ids = itertools.count(1)
+        self._queues: dict[str, deque[Delivery]] = {}
+        self._draining: set[str] = set()  # URLs whose head is being attempted or waits for a retry
+        self._tasks: set[asyncio.Task] = set()
+        self.log: OrderedDict[str, Delivery] = OrderedDict()
+
+    @property
+    def clock(self) -> Clock:
+        return self.scheduler.clock
+
+    # -- the loop -------------------------------------------------------------------------------------
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        for url, queue in self._queues.items():
+            if queue and url not in self._draining:
+                self._drain_soon(url)
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._loop = None
+        close = getattr(self.transport, "close", None)
+        if close is not None:
+            await close()
+
+    async def idle(self) -> None:
+        """Until no attempt is under way (attempts started meanwhile included)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def reset(self) -> None:
+        """Forget every delivery; attempts under way are cancelled."""
+        for task in self._tasks:
+            task.cancel()
+        self._queues.clear()
+        self._draining.clear()
+        self.log.clear()
+
+    # -- queueing -------------------------------------------------------------------------------------
+
+    def enqueue(
+        self,
+        kind: str,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: bytes = b"",
+        meta: dict[str, Any] | None = None,
+        on_answer: Callable[[Delivery], None] | None = None,
+    ) -> Delivery:
+        delivery = Delivery(
+            id=f"d{next(self._ids):07d}",
+            kind=kind,
+            method=method,
+            url=url,
+            headers=headers,
+            body=body,
+            meta=meta or {},
+            queued_at=self.clock.now(),
+            on_answer=on_answer,
+        )
+        self._remember(delivery)
+        self._queues.setdefault(url, deque()).append(delivery)
+        if url not in self._draining:
+            self._drain_soon(url)
+        return delivery
+
+    def redeliver(self, delivery_id: str) -> Delivery:
+        """A new delivery of the same request, queued behind what is already waiting for that URL."""
+        old = self.log[delivery_id]
+        meta = {**old.meta, "redeliveryOf": old.id}
+        return self.enqueue(old.kind, old.method, old.url, old.headers, old.body, meta, old.on_answer)
+
+    def _remember(self, delivery: Delivery) -> None:
+        self.log[delivery.id] = delivery
+        self._prune()
+
+    def _prune(self) -> None:
+        """The log keeps the newest deliveries: past its size, the oldest finished ones go (one still under
+        way stays until it is finished, so that nothing queued goes unseen)."""
+        if len(self.log) <= self.log_size:
+            return
+        for key, old in list(self.log.items()):
+            if old.status in FINISHED:
+                del self.log[key]
+                if len(self.log) <= self.log_size:
+                    return
+
+    def _drain_soon(self, url: str) -> asyncio.Task | None:
+        if self._loop is None:
+            return None
+        self._draining.add(url)
+        task = self._loop.create_task(self._drain(url))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _drain(self, url: str) -> None:
+        queue = self._queues.get(url)
+        while queue:
+            delivery = queue[0]
+            if await self._attempt(delivery):
+                queue.popleft()
+                self._prune()
+                continue
+            self.scheduler.call_at(delivery.next_attempt_at, lambda: self._drain_soon(url))
+            return
+        self._draining.discard(url)
+
+    # -- one attempt ----------------------------------------------------------------------------------
+
+    async def _attempt(self, delivery: Delivery) -> bool:
+        """True when the delivery is finished (delivered, or given up); otherwise its next attempt is set."""
+        delivery.status = "delivering"
+        now = self.clock.now()
+        started = time.perf_counter()
+        try:
+            status, _, body = await self.transport.send(
+                delivery.method, delivery.url, delivery.headers, delivery.body, self.timeout
+            )
+            error = None if 200 <= status < 300 else f"HTTP {status}"
+        except TimeoutError:
+            status, body, error = None, b"", f"no answer within {self.timeout:g} s"
+        except Exception as exc:  # a refused or broken connection is an attempt that failed, not a crash
+            status, body, error = None, b"", f"{type(exc).__name__}: {exc}".strip()
+        delivery.attempts.append(Attempt(now, status, (time.perf_counter() - started) * 1000, error))
+        delivery.response_status, delivery.response_body = status, body
+        if error is None:
+            delivery.status, delivery.next_attempt_at = "delivered", None
+            if delivery.on_answer is not None:
+                try:
+                    delivery.on_answer(delivery)
+                except Exception:
+                    log.exception("handling the answer of delivery %s failed", delivery.id)
+            return True
+        first = delivery.attempts[0].at
+        deadline = first + timedelta(seconds=GIVE_UP_AFTER_S)
+        now = self.clock.now()
+        if now >= deadline:
+            delivery.status, delivery.next_attempt_at = "email_fallback", None
+            log.warning(
+                "delivery %s to %s given up after %d attempts",
+                delivery.id,
+                delivery.url,
+                len(delivery.attempts),
+            )
+            return True
+        delay = RETRY_DELAYS_S[min(len(delivery.attempts), len(RETRY_DELAYS_S)) - 1]
+        delivery.status = "retrying"
+        delivery.next_attempt_at = min(now + timedelta(seconds=delay), deadline)
+        return False
+
+    # -- reading the log ------------------------------------------------------------------------------
+
+    def find(self, **filters: str | None) -> list[Delivery]:
+        """Deliveries, oldest first, whose fields (kind, status, url) or meta (widgetId, caseId ...) match."""
+        wanted = {key: value for key, value in filters.items() if value is not None}
+        return [
+            delivery
+            for delivery in self.log.values()
+            if all(
+                (getattr(delivery, key) if key in ("kind", "status", "url") else delivery.meta.get(key))
+                == value
+                for key, value in wanted.items()
+            )
+        ]

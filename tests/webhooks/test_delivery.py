@@ -1,0 +1,176 @@
+"""The delivery engine against a real receiver: attempts, the retry schedule on a manual clock, timeouts,
+refused connections, order per URL, the log."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from mocksnap.clock import ManualClock, Scheduler, iso
+from mocksnap.webhooks.delivery import GIVE_UP_AFTER_S, DeliveryEngine
+from tests.webhooks.receiver import Receiver
+
+START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    running = Receiver()
+    yield running
+    running.close()
+
+
+def engine_on_manual_clock(timeout: float = 2.0) -> DeliveryEngine:
+    return DeliveryEngine(Scheduler(ManualClock(START)), timeout=timeout)
+
+
+def run(scenario) -> None:
+    asyncio.run(scenario())
+
+
+def seconds_after_start(engine_delivery) -> list[float]:
+    return [(a.at - START).total_seconds() for a in engine_delivery.attempts]
+
+
+def test_a_2xx_delivers_at_once_with_the_headers_given(receiver: Receiver) -> None:
+    async def scenario() -> None:
+        engine = engine_on_manual_clock()
+        engine.start(asyncio.get_running_loop())
+        headers = {"Authorization": "secret", "Content-Type": "application/json"}
+        body, meta = b'{"id": "1"}', {"caseId": "1"}
+        delivery = engine.enqueue("integration", "POST", receiver.url(), headers, body, meta)
+        await engine.idle()
+        assert delivery.status == "delivered"
+        assert [(a.status, a.error) for a in delivery.attempts] == [(200, None)]
+        [request] = receiver.requests
+        assert (request.method, request.path, request.body) == ("POST", "/hook", b'{"id": "1"}')
+        assert request.headers["authorization"] == "secret"
+        detail = delivery.detail()
+        assert detail["attemptLog"][0]["at"] == iso(START)
+        assert (detail["caseId"], detail["responseStatus"], detail["responseBody"]) == ("1", 200, "ok")
+        await engine.stop()
+
+    run(scenario)
+
+
+def test_a_failing_receiver_gets_the_retry_schedule_on_a_manual_clock(receiver: Receiver) -> None:
+    async def scenario() -> None:
+        engine = engine_on_manual_clock()
+        engine.start(asyncio.get_running_loop())
+        receiver.fail_next(3)
+        delivery = engine.enqueue("integration", "POST", receiver.url(), {}, b"x")
+        await engine.idle()
+        assert (delivery.status, delivery.next_attempt_at) == ("retrying", START + timedelta(seconds=10))
+        await engine.scheduler.advance_async(3600, settle=engine.idle)
+        assert delivery.status == "delivered"
+        assert seconds_after_start(delivery) == [0, 10, 40, 100]  # 10, 30, 60 s apart
+        assert [a.status for a in delivery.attempts] == [500, 500, 500, 200]
+        await engine.stop()
+
+    run(scenario)
+
+
+def test_after_two_hours_of_failures_a_delivery_falls_back_to_email(receiver: Receiver) -> None:
+    async def scenario() -> None:
+        engine = engine_on_manual_clock()
+        engine.start(asyncio.get_running_loop())
+        receiver.fail_next(100, status=503)
+        delivery = engine.enqueue("integration", "POST", receiver.url(), {}, b"x")
+        await engine.scheduler.advance_async(3 * 3600, settle=engine.idle)
+        assert delivery.status == "email_fallback"
+        times = seconds_after_start(delivery)
+        assert times == [0, 10, 40, 100, 220, 520, 1120, 2020, 3820, 5620, GIVE_UP_AFTER_S]
+        assert all(a.status == 503 for a in delivery.attempts)
+        await engine.stop()
+
+    run(scenario)
+
+
+def test_a_receiver_that_hangs_past_the_timeout_is_a_failed_attempt(receiver: Receiver) -> None:
+    async def scenario() -> None:
+        engine = engine_on_manual_clock(timeout=0.3)
+        engine.start(asyncio.get_running_loop())
+        receiver.hang_next(1, 1.0)
+        delivery = engine.enqueue("integration", "POST", receiver.url(), {}, b"x")
+        await engine.idle()
+        assert delivery.attempts[0].error == "no answer within 0.3 s"
+        assert delivery.status == "retrying"
+        await engine.scheduler.advance_async(10, settle=engine.idle)
+        assert delivery.status == "delivered"
+        await engine.stop()
+
+    run(scenario)
+
+
+def test_refused_connections_are_retried_and_nothing_is_lost() -> None:
+    async def scenario() -> None:
+        receiver = Receiver()
+        url = receiver.url()
+        receiver.close()  # nobody listens there now
+        engine = engine_on_manual_clock()
+        engine.start(asyncio.get_running_loop())
+        delivery = engine.enqueue("integration", "POST", url, {}, b"x")
+        await engine.idle()
+        assert delivery.status == "retrying"
+        assert delivery.attempts[0].status is None
+        assert delivery.attempts[0].error
+        await engine.scheduler.advance_async(3 * 3600, settle=engine.idle)
+        assert delivery.status == "email_fallback"
+        await engine.stop()
+
+    run(scenario)
+
+
+def test_deliveries_to_one_url_keep_their_order_across_retries(receiver: Receiver) -> None:
+    async def scenario() -> None:
+        engine = engine_on_manual_clock()
+        engine.start(asyncio.get_running_loop())
+        elsewhere = Receiver()
+        receiver.fail_next(2)
+        first = engine.enqueue("event", "POST", receiver.url(), {}, b"1")
+        second = engine.enqueue("event", "POST", receiver.url(), {}, b"2")
+        other = engine.enqueue("event", "POST", elsewhere.url(), {}, b"elsewhere")
+        await engine.idle()
+        assert (first.status, second.status, other.status) == ("retrying", "queued", "delivered")
+        await engine.scheduler.advance_async(60, settle=engine.idle)
+        assert (first.status, second.status) == ("delivered", "delivered")
+        assert [r.body for r in receiver.requests] == [b"1", b"1", b"1", b"2"]
+        await engine.stop()
+        elsewhere.close()
+
+    run(scenario)
+
+
+def test_the_log_is_bounded_filtered_and_redelivers(receiver: Receiver) -> None:
+    async def scenario() -> None:
+        engine = DeliveryEngine(Scheduler(ManualClock(START)), log_size=5)
+        engine.start(asyncio.get_running_loop())
+        for i in range(8):
+            engine.enqueue("event", "POST", receiver.url(), {}, str(i).encode(), {"caseId": f"c{i % 2}"})
+        await engine.idle()
+        assert len(engine.log) == 5
+        assert [d.body for d in engine.find(caseId="c1")] == [b"3", b"5", b"7"]
+        assert engine.find(status="retrying") == []
+        again = engine.redeliver(engine.find(caseId="c1")[0].id)
+        await engine.idle()
+        assert (again.status, again.body, again.meta["redeliveryOf"]) == ("delivered", b"3", "d0000004")
+        await engine.stop()
+
+    run(scenario)
+
+
+def test_without_a_loop_deliveries_wait_queued_until_there_is_one(receiver: Receiver) -> None:
+    engine = engine_on_manual_clock()
+    delivery = engine.enqueue("event", "POST", receiver.url(), {}, b"x")
+    assert delivery.status == "queued"
+
+    async def scenario() -> None:
+        engine.start(asyncio.get_running_loop())
+        await engine.idle()
+        assert delivery.status == "delivered"
+        await engine.stop()
+
+    run(scenario)
