@@ -16,6 +16,8 @@ from mocksnap.api import admin, agent_status, availability, logs, provisioning, 
 from mocksnap.clock import Clock, make_clock
 from mocksnap.config import Config
 from mocksnap.journal import Journal, JournalMiddleware
+from mocksnap.webhooks.delivery import DeliveryEngine
+from mocksnap.webhooks.dispatch import Dispatcher, Violations
 from mocksnap.world import World
 from mocksnap.world import document as world_document
 from mocksnap.world.errors import Invalid, NotFound, WorldError
@@ -71,16 +73,20 @@ async def _unexpected(
 
 
 class Lifespan:
-    """The scheduler wakes itself on the server's event loop, once there is one."""
+    """The scheduler and the delivery engine work on the server's event loop, once there is one."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, engine: DeliveryEngine) -> None:
         self.world = world
+        self.engine = engine
 
     async def process_startup(self, scope: dict, event: dict) -> None:
-        self.world.scheduler.start(asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        self.world.scheduler.start(loop)
+        self.engine.start(loop)
 
     async def process_shutdown(self, scope: dict, event: dict) -> None:
         self.world.scheduler.stop()
+        await self.engine.stop()
 
 
 def create_app(config: Config | None = None, world: World | None = None) -> falcon.asgi.App:
@@ -88,7 +94,12 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     world = world or load_world(config)
     journal = Journal(world.clock, config.journal_size)
     autopilot = Autopilot(world)
-    app = falcon.asgi.App(middleware=[Lifespan(world), JournalMiddleware(journal)])
+    engine = DeliveryEngine(
+        world.scheduler, timeout=config.delivery_timeout, log_size=config.delivery_log_size
+    )
+    violations = Violations()
+    Dispatcher(world, engine, violations)
+    app = falcon.asgi.App(middleware=[Lifespan(world, engine), JournalMiddleware(journal)])
     app.req_options.strip_url_path_trailing_slash = True
     # Every body sets its own type; an empty one (the Visitor Chat 404, a DELETE) then goes without.
     app.resp_options.default_media_type = None
@@ -103,11 +114,15 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/api/v2/{org_id}/logs", logs.Logs(world, config.rate_limit))
 
     app.add_route("/__admin/health", admin.Health(world))
-    app.add_route("/__admin/reset", admin.Reset(world, journal, autopilot))
+    app.add_route("/__admin/reset", admin.Reset(world, journal, autopilot, engine, violations))
     app.add_route("/__admin/world", admin.WorldDocument(world))
     app.add_route("/__admin/events", admin.Events(world))
     app.add_route("/__admin/clock", admin.Clock(world))
-    app.add_route("/__admin/clock/advance", admin.ClockAdvance(world))
+    app.add_route("/__admin/clock/advance", admin.ClockAdvance(world, engine))
+    app.add_route("/__admin/deliveries", admin.Deliveries(engine))
+    app.add_route("/__admin/deliveries/{delivery_id}", admin.DeliveryDetail(engine))
+    app.add_route("/__admin/deliveries/{delivery_id}/redeliver", admin.Redeliver(engine))
+    app.add_route("/__admin/violations", admin.ViolationList(violations))
     app.add_route("/__admin/requests", admin.Requests(journal))
     app.add_route("/__admin/autopilot", admin.AutopilotSwitch(autopilot))
     app.add_route("/__admin/organizations/{org_id}/agents/{agent_id}/status", admin.AgentStatus(world))

@@ -47,6 +47,15 @@ def _parser(defaults: Config) -> argparse.ArgumentParser:
         "--journal-size", type=int, default=defaults.journal_size, help="requests kept for /__admin/requests"
     )
     serve.add_argument(
+        "--delivery-timeout",
+        type=float,
+        default=defaults.delivery_timeout,
+        help="seconds for one webhook attempt",
+    )
+    serve.add_argument(
+        "--delivery-log-size", type=int, default=defaults.delivery_log_size, help="deliveries kept in the log"
+    )
+    serve.add_argument(
         "--no-access-log",
         dest="access_log",
         action="store_false",
@@ -87,8 +96,14 @@ def _serve(config: Config) -> int:
     if bool(config.certfile) != bool(config.keyfile):
         print("mocksnap: --certfile and --keyfile go together", file=sys.stderr)
         return 2
-    if config.speed <= 0 or config.journal_size < 0:
-        print("mocksnap: --speed must be positive and --journal-size not negative", file=sys.stderr)
+    if (
+        config.speed <= 0
+        or config.delivery_timeout <= 0
+        or min(config.journal_size, config.delivery_log_size) < 0
+    ):
+        print(
+            "mocksnap: --speed and --delivery-timeout must be positive, sizes not negative", file=sys.stderr
+        )
         return 2
     try:
         world = load_world(config)

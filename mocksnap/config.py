@@ -41,6 +41,8 @@ class Config:
     start: datetime | None = None
     rate_limit: float | None = None  # Logs API requests per second per token; None: no limit
     journal_size: int = 1000
+    delivery_timeout: float = 10.0  # seconds for one webhook attempt
+    delivery_log_size: int = 10_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -64,6 +66,8 @@ class Config:
             start=parse_instant(env["MOCKSNAP_START"]) if env.get("MOCKSNAP_START") else None,
             rate_limit=parse_rate(env["MOCKSNAP_RATE_LIMIT"]) if env.get("MOCKSNAP_RATE_LIMIT") else None,
             journal_size=int(env.get("MOCKSNAP_JOURNAL_SIZE", defaults.journal_size)),
+            delivery_timeout=float(env.get("MOCKSNAP_DELIVERY_TIMEOUT", defaults.delivery_timeout)),
+            delivery_log_size=int(env.get("MOCKSNAP_DELIVERY_LOG_SIZE", defaults.delivery_log_size)),
         )
 
     @property

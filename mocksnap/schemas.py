@@ -6,12 +6,13 @@ A schema is named by its file name without `.schema.json`: `validate("world", do
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
@@ -65,11 +66,28 @@ def schema(name: str) -> dict[str, Any]:
 
 
 @cache
+def _ecma(pattern: str) -> re.Pattern[str]:
+    # In ECMA-262, which JSON Schema patterns follow, `$` is the end of the text; in Python it also matches
+    # before a final newline, so "5\n" would pass "^[0-9]+$".
+    return re.compile(
+        pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
+    )
+
+
+def _pattern(validator, pattern: str, instance: Any, schema: dict[str, Any]):
+    if isinstance(instance, str) and not _ecma(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
+@cache
 def validator(name: str) -> Draft202012Validator:
     """The validator of a schema, or of one of its definitions: `world#/$defs/user`."""
     name, _, fragment = name.partition("#")
     document = {"$ref": f"{schema(name)['$id']}#{fragment}"} if fragment else schema(name)
-    return Draft202012Validator(document, registry=_registry())
+    return _Validator(document, registry=_registry())
 
 
 def _path(error: ValidationError) -> list[str | int]:

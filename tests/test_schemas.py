@@ -27,6 +27,9 @@ SAMPLE_SCHEMAS = {
     "widget-availability.json": "widget-availability",
     "agent-status-error-400.json": "api-error",
     "logs-response.json": "logs-response",
+    "integration-api.json": "integration-api",
+    "conversation-event.json": "conversation-event",
+    "agent-status-event.json": "agent-status-event",
 }
 
 

@@ -96,7 +96,7 @@ class Autopilot:
 
     def _alias(self, case: Case, agent_id: str) -> str:
         widget = self.world.orgs[case.org_id].widgets[case.widget_id]
-        return next(a.alias for a in widget.agents if a.agent_id == agent_id)
+        return next((a.alias for a in widget.agents if a.agent_id == agent_id), agent_id)
 
     def _greet(self, case: Case, agent_id: str | None) -> None:
         if case.state == "assigned" and case.agent_id == agent_id:

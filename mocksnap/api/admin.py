@@ -13,6 +13,8 @@ from mocksnap.api.common import checked, json_body, read_body, send_json
 from mocksnap.clock import ManualClock, iso
 from mocksnap.errors import ApiError
 from mocksnap.journal import Journal
+from mocksnap.webhooks.delivery import DeliveryEngine
+from mocksnap.webhooks.dispatch import Violations
 from mocksnap.world import DocumentError, World
 from mocksnap.world import document as world_document
 from mocksnap.world.models import AGENT_ID_PREFIX, Case
@@ -45,15 +47,26 @@ class Health:
 class Reset:
     """Back to the started world: its document, no cases, the journal emptied, the simulated agents on."""
 
-    def __init__(self, world: World, journal: Journal, autopilot: Autopilot) -> None:
+    def __init__(
+        self,
+        world: World,
+        journal: Journal,
+        autopilot: Autopilot,
+        engine: DeliveryEngine,
+        violations: Violations,
+    ) -> None:
         self.world = world
         self.journal = journal
         self.autopilot = autopilot
+        self.engine = engine
+        self.violations = violations
 
     async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         self.world.reset()
         self.journal.clear()
         self.autopilot.enabled = True
+        self.engine.reset()
+        self.violations.clear()
         send_json(resp, health_view(self.world))
 
 
@@ -120,10 +133,12 @@ class Clock:
 
 
 class ClockAdvance:
-    """POST /__admin/clock/advance {"seconds": N}: every timer that falls due runs, in time order, first."""
+    """POST /__admin/clock/advance {"seconds": N}: every timer that falls due runs, in time order, and the
+    deliveries it starts are attempted, before the answer."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, engine: DeliveryEngine) -> None:
         self.world = world
+        self.engine = engine
 
     async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         body = checked("admin-clock-advance-request", await json_body(req))
@@ -131,7 +146,7 @@ class ClockAdvance:
             raise ApiError(
                 409, f"the clock is {self.world.clock.mode}; only a manual clock is advanced by hand"
             )
-        ran = self.world.scheduler.advance(body["seconds"])
+        ran = await self.world.scheduler.advance_async(body["seconds"], settle=self.engine.idle)
         send_json(resp, {**clock_view(self.world), "timersRun": ran})
 
 
@@ -213,6 +228,7 @@ def case_view(world: World, case: Case) -> dict[str, Any]:
         "labels": [{"name": n, "value": v} for n, v in case.labels or []],
         "surveyScore": case.survey_score,
         "surveyComment": case.survey_comments,
+        "contact": case.contact,
         "entries": [
             {
                 "index": i,
@@ -338,3 +354,55 @@ class AgentStatusWebhook:
     async def on_delete(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, org_id: str) -> None:
         self.world.set_agent_status_webhook(self._org(org_id), None)
         resp.status = 204
+
+
+class Deliveries:
+    """GET /__admin/deliveries?kind=&status=&widgetId=&caseId=&url=: the delivery log, oldest first."""
+
+    def __init__(self, engine: DeliveryEngine) -> None:
+        self.engine = engine
+
+    async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        found = self.engine.find(
+            kind=req.get_param("kind"),
+            status=req.get_param("status"),
+            url=req.get_param("url"),
+            widgetId=req.get_param("widgetId"),
+            caseId=req.get_param("caseId"),
+        )
+        send_json(resp, {"deliveries": [delivery.summary() for delivery in found]})
+
+
+class DeliveryDetail:
+    """GET /__admin/deliveries/{delivery_id}: payload, headers, and every attempt."""
+
+    def __init__(self, engine: DeliveryEngine) -> None:
+        self.engine = engine
+
+    async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, delivery_id: str) -> None:
+        delivery = self.engine.log.get(delivery_id)
+        if delivery is None:
+            raise ApiError(404, f"no delivery {delivery_id}")
+        send_json(resp, delivery.detail())
+
+
+class Redeliver:
+    """POST /__admin/deliveries/{delivery_id}/redeliver: the same request again, as a new delivery."""
+
+    def __init__(self, engine: DeliveryEngine) -> None:
+        self.engine = engine
+
+    async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, delivery_id: str) -> None:
+        if delivery_id not in self.engine.log:
+            raise ApiError(404, f"no delivery {delivery_id}")
+        send_json(resp, self.engine.redeliver(delivery_id).detail(), 201)
+
+
+class ViolationList:
+    """GET /__admin/violations: outbound payloads that broke their schema (each one a bug of mocksnap's)."""
+
+    def __init__(self, violations: Violations) -> None:
+        self.violations = violations
+
+    async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        send_json(resp, {"violations": self.violations.list()})

@@ -29,13 +29,17 @@ async def read_body(req: falcon.asgi.Request) -> bytes:
     return raw
 
 
+def _not_json(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")  # Python reads NaN and Infinity; JSON has neither
+
+
 async def json_body(req: falcon.asgi.Request) -> Any:
     """The body as JSON, whatever the Content-Type says: the vendor's own Python samples send none."""
     raw = await read_body(req)
     if not raw.strip():
         raise ApiError(400, "the request body is empty; a JSON object is expected")
     try:
-        return json.loads(raw)
+        return json.loads(raw, parse_constant=_not_json)
     except ValueError:
         raise ApiError(400, "the request body is not valid JSON") from None
     except RecursionError:

@@ -18,7 +18,6 @@ import re
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,76 +27,38 @@ import falcon.asgi
 from mocksnap.api.common import send_json
 from mocksnap.clock import to_ms
 from mocksnap.errors import ApiError
+from mocksnap.useragent import browser_and_os
+from mocksnap.webhooks.case_facts import CASE_URL as CASE_URL  # re-exported: mocksnap.api.logs.CASE_URL
+from mocksnap.webhooks.case_facts import (
+    agent_alias,
+    case_url,
+    coordinates,
+    duration_seconds,
+    labels,
+    name_values,
+    operator_variables,
+    requester_details,
+    split_ms,
+    transcript_entries,
+    wait_seconds,
+    wc_agent_id,
+)
 from mocksnap.world import World
-from mocksnap.world.models import AGENT_ID_PREFIX, Case, Entry, Organization, Widget
+from mocksnap.world.models import Case, Entry, Organization
 
 PAGE_SIZE = 100
 DEFAULT_TIMEZONE = "Etc/UTC"
-CASE_URL = "https://www.snapengage.com/viewcase?c="
 
 # -- one case -----------------------------------------------------------------------------------------------
 
-_VERSION = r"(\d+(?:\.\d+)*)"
-# First match wins: Edge and Opera carry "Chrome/" too, Chrome carries "Safari/", iOS says "like Mac OS X".
-_BROWSERS = (
-    ("Edge", re.compile(r"\b(?:Edg|Edge|EdgA|EdgiOS)/" + _VERSION)),
-    ("Opera", re.compile(r"\bOPR/" + _VERSION)),
-    ("Opera", re.compile(r"\bOpera\b.*\bVersion/" + _VERSION)),
-    ("Opera", re.compile(r"\bOpera[/ ]" + _VERSION)),
-    ("Firefox", re.compile(r"\b(?:Firefox|FxiOS)/" + _VERSION)),
-    ("Chrome", re.compile(r"\b(?:Chrome|CriOS)/" + _VERSION)),
-    ("Safari", re.compile(r"\bVersion/" + _VERSION + r".*\bSafari/")),
-)
-_WINDOWS = {"10.0": "10", "6.3": "8.1", "6.2": "8", "6.1": "7", "6.0": "Vista", "5.2": "XP", "5.1": "XP"}
-_IOS = re.compile(r"\b(?:iPhone|iPad|iPod)\b.*?\bOS (\d+(?:_\d+)*)")
-_ANDROID = re.compile(r"\bAndroid(?: (\d+(?:\.\d+)*))?")
-_WINDOWS_NT = re.compile(r"\bWindows NT (\d+\.\d+)")
-_MAC = re.compile(r"\bMac OS X(?: (\d+(?:[_.]\d+)*))?")
-
-
-@lru_cache(maxsize=4096)
-def browser_and_os(user_agent: str) -> tuple[str, str]:
-    """`("Chrome (57.0.2987.133)", "Apple OS X 10.10.5")` as the sample shows them; "" for what is unknown."""
-    browser = next(
-        (f"{name} ({found[1]})" for name, pattern in _BROWSERS if (found := pattern.search(user_agent))), ""
-    )
-    if found := _IOS.search(user_agent):
-        os_name = "iOS " + found[1].replace("_", ".")
-    elif found := _ANDROID.search(user_agent):
-        os_name = f"Android {found[1]}" if found[1] else "Android"
-    elif "Windows" in user_agent:
-        found = _WINDOWS_NT.search(user_agent)
-        version = _WINDOWS.get(found[1]) if found else None
-        os_name = f"Windows {version}" if version else "Windows"
-    elif found := _MAC.search(user_agent):
-        os_name = "Apple OS X " + found[1].replace("_", ".") if found[1] else "Apple OS X"
-    elif "Linux" in user_agent:
-        os_name = "Linux"
-    else:
-        os_name = ""
-    return browser, os_name
-
-
-def _pairs(pairs: list[tuple[str, str]] | None) -> list[dict[str, str]]:
-    return [{"name": name, "value": value} for name, value in pairs or []]
-
-
-def _agent_alias(widget: Widget | None, case: Case, agent_id: str) -> str:
-    """The agent's alias on the case's widget; if the agent (or the widget) has gone since, the alias the
-    agent last had in this case."""
-    if widget is not None:
-        for agent in widget.agents:
-            if agent.agent_id == agent_id:
-                return agent.alias
-    return next((e.alias for e in reversed(case.entries) if e.agent_id == agent_id), "")
-
 
 def _transcript(entry: Entry) -> dict[str, Any]:
+    seconds, millis = split_ms(entry.at_ms)
     line: dict[str, Any] = {
-        "id": AGENT_ID_PREFIX + entry.agent_id if entry.agent_id else "",
+        "id": wc_agent_id(entry.agent_id) if entry.agent_id else "",
         "date": entry.at_ms,
-        "date_seconds": entry.at_ms // 1000,
-        "date_milliseconds": entry.at_ms % 1000,
+        "date_seconds": seconds,
+        "date_milliseconds": millis,
         "alias": entry.alias,
         "message": entry.message,
     }
@@ -108,7 +69,8 @@ def _transcript(entry: Entry) -> dict[str, Any]:
 
 def case_json(world: World, org: Organization, case: Case, *, now_ms: int | None = None) -> dict[str, Any]:
     """One case exactly as the Logs API sample shows it: the same keys in the same order. Unknown strings are
-    "", unknown lists []; latitude/longitude, the agent and the survey are left out when there are none.
+    "", unknown lists []; latitude/longitude, the agent and the survey are left out when there are none. What
+    it shares with the Integration API payload comes from mocksnap.webhooks.case_facts.
 
     Pure: reads the world (and its clock, unless `now_ms` is given, as a page gives one for all its cases).
     """
@@ -117,15 +79,17 @@ def case_json(world: World, org: Organization, case: Case, *, now_ms: int | None
     widget = org.widgets.get(case.widget_id)
     user_agent = visitor.user_agent or ""
     browser, os_name = browser_and_os(user_agent)
+    known = requester_details(visitor)
+    created_seconds, created_millis = split_ms(case.created_ms)
     found: dict[str, Any] = {
         "id": case.case_id,
-        "url": CASE_URL + case.case_id,
+        "url": case_url(case),
         "type": case.kind,
         "requested_by": visitor.email or "",
         "requester_details": {
-            "name": visitor.name or "",
-            "emails": [visitor.email] if visitor.email else [],
-            "phones": [visitor.phone] if visitor.phone else [],
+            "name": known.get("name", ""),
+            "emails": known.get("emails", []),
+            "phones": known.get("phones", []),
             "social_profile_links": [],
             "age": 0,
             "notes": "",
@@ -134,8 +98,8 @@ def case_json(world: World, org: Organization, case: Case, *, now_ms: int | None
         },
         "description": case.description,
         "created_at_date": case.created_ms,
-        "created_at_seconds": case.created_ms // 1000,
-        "created_at_milliseconds": case.created_ms % 1000,
+        "created_at_seconds": created_seconds,
+        "created_at_milliseconds": created_millis,
         "proactive_chat": case.proactive,
         "page_url": visitor.page_url or "",
         "referrer_url": visitor.referrer_url or "",
@@ -149,28 +113,24 @@ def case_json(world: World, org: Organization, case: Case, *, now_ms: int | None
         "region": visitor.region or "",
         "city": visitor.city or "",
     }
-    if visitor.latitude is not None and visitor.longitude is not None:
-        found["latitude"] = visitor.latitude
-        found["longitude"] = visitor.longitude
+    if (where := coordinates(visitor)) is not None:
+        found["latitude"], found["longitude"] = where
     found["source_id"] = case.source_id
-    found["chat_waittime"] = round(case.wait_ms(now) / 1000)
-    found["chat_duration"] = round(case.duration_ms(now) / 1000)
+    found["chat_waittime"] = wait_seconds(case, now)
+    found["chat_duration"] = duration_seconds(case, now)
     found["chat_responded"] = case.responded_ms is not None
     if case.agent_id:
-        found["chat_agent_id"] = AGENT_ID_PREFIX + case.agent_id
-        found["chat_agent_alias"] = _agent_alias(widget, case, case.agent_id)
+        found["chat_agent_id"] = wc_agent_id(case.agent_id)
+        found["chat_agent_alias"] = agent_alias(widget, case, case.agent_id)
     if case.survey_score is not None:
         found["survey_score"] = case.survey_score
     if case.survey_comments is not None:
         found["survey_comments"] = case.survey_comments
     found["language_code"] = visitor.locale or ""
-    found["transcripts"] = [_transcript(e) for e in case.entries if e.sender != "SYSTEM"]
-    found["javascript_variables"] = _pairs(visitor.javascript_variables)
-    # The sample shows the operator variables identical to the labels: they mirror them, unless the world
-    # ever records operator variables of their own.
-    operator = case.operator_variables if case.operator_variables is not None else case.labels
-    found["operator_variables"] = _pairs(operator)
-    found["labels"] = _pairs(case.labels)
+    found["transcripts"] = [_transcript(e) for e in transcript_entries(case)]
+    found["javascript_variables"] = name_values(visitor.javascript_variables)
+    found["operator_variables"] = operator_variables(case)
+    found["labels"] = labels(case)
     destination = (widget.destination_email or widget.owner_email) if widget is not None else None
     found["destination_url"] = "mailto:" + destination if destination else ""
     found["visitor_transcript_email"] = case.visitor_transcript_email or ""

@@ -44,8 +44,8 @@ def _flag(params: dict[str, str], name: str) -> bool:
 
 
 def poll_view(case: Case, index: int) -> dict[str, Any]:
-    """What the visitor has not seen yet: agent and system lines from `index` on, each text with the trailing
-    space the vendor's sample shows."""
+    """What the visitor has not seen yet: agent and system lines from `index` on (not their own lines, nor the
+    agent's notes), each text with the trailing space the vendor's sample shows."""
     return {
         "caseId": case.case_id,
         "messageList": [
@@ -56,7 +56,7 @@ def poll_view(case: Case, index: int) -> dict[str, Any]:
                 "text": entry.message + " ",
             }
             for i, entry in enumerate(case.entries[index:], start=index)
-            if entry.sender != "VISITOR"
+            if entry.sender in ("AGENT", "BOT", "SYSTEM")
         ],
         "agentTyping": case.agent_typing,
     }

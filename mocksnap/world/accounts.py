@@ -169,6 +169,11 @@ class AccountCommands(WorldBase):
 
     def delete_widget(self, org: Organization, widget_id: str, owner_email: str) -> None:
         widget = self.owned_widget(org, widget_id, owner_email)
+        chatting = sum(case.widget_id == widget.uuid for case in self.open_chats.values())
+        if chatting:
+            raise Invalid(
+                f"uuid {widget.uuid} has {chatting} chat(s) under way; delete it once they have ended"
+            )
         del org.widgets[widget.uuid]
         del self._widget_org[widget.uuid]
         self._staff(org)

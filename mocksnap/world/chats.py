@@ -7,6 +7,8 @@ delay is a timer on the clock, so a manual clock plays a chat out exactly.
 
 from __future__ import annotations
 
+import re
+
 from mocksnap.clock import Timer
 from mocksnap.world.base import WorldBase, normalize_agent_id
 from mocksnap.world.errors import Invalid, NotFound
@@ -22,6 +24,7 @@ from mocksnap.world.models import (
     WidgetAgent,
 )
 
+EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 QUEUE_TIMEOUT_S = 120  # a chat nobody accepted by then ends as no_agents_found
 INACTIVITY_TIMEOUT_S = 30 * 60  # a chat with no message for this long ends as timed_out
 WAITING_LINE = "/NFO Just a moment...<br>"
@@ -243,6 +246,7 @@ class ChatCommands(WorldBase):
     # -- visitors -------------------------------------------------------------------------------------
 
     def visitor_message(self, case: Case, text: str) -> Case:
+        """A visitor's line; the first email address a visitor without one writes becomes theirs."""
         self._open_chat(case)
         if not text:
             raise Invalid("messageBody must not be empty")
@@ -250,6 +254,18 @@ class ChatCommands(WorldBase):
         case.visitor_typing = False
         case.last_activity_ms = self.clock.now_ms()
         self._emit("case.message", case, sender="VISITOR")
+        if case.visitor.email is None:
+            found = EMAIL_IN_TEXT.search(text)
+            if found:
+                case.visitor.email = found[0].lower()
+                self._emit("case.identified", case, email=case.visitor.email)
+        return case
+
+    def set_contact(self, case: Case, system_name: str, text: str) -> Case:
+        """What the Get Contact plugin answered about the visitor, kept on the case and shown to the agent."""
+        case.contact = text
+        self._line(case, "NOTE", "", system_name, text)
+        self._emit("case.contact", case, systemName=system_name)
         return case
 
     def visitor_typing(self, case: Case, typing: bool) -> Case:

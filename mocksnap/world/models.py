@@ -92,7 +92,8 @@ class Organization:
 
 # -- cases ----------------------------------------------------------------------------------------------
 
-SENDERS = ("VISITOR", "AGENT", "BOT", "SYSTEM")
+# NOTE lines are for the agent only (a Get Contact answer): no visitor poll nor transcript shows them.
+SENDERS = ("VISITOR", "AGENT", "BOT", "SYSTEM", "NOTE")
 ENDED_BY = ("visitor", "agent", "timed_out", "no_agents_found")
 SOURCE_OFFLINE, SOURCE_CHAT, SOURCE_PROACTIVE = 1, 2, 3
 
@@ -159,6 +160,7 @@ class Case:
     survey_score: int | None = None
     survey_comments: str | None = None
     visitor_transcript_email: str | None = None
+    contact: str | None = None  # what the Get Contact plugin answered about the visitor
     agent_typing: bool = False
     visitor_typing: bool = False
 

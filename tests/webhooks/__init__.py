@@ -1,0 +1,1 @@
+"""The outbound webhooks: their payloads (and, as they come, their delivery)."""

@@ -33,6 +33,7 @@ class Receiver:
         self._failures: list[int] = []
         self._hangs: list[float] = []
         self.answer = (200, "text/plain", b"ok")
+        self.answers: dict[str, tuple[int, str, bytes]] = {}  # by path, instead of `answer`
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -57,7 +58,7 @@ class Receiver:
                     status, content_type, answer = (
                         (receiver._failures.pop(0), "text/plain", b"failed")
                         if receiver._failures
-                        else receiver.answer
+                        else receiver.answers.get(parts.path, receiver.answer)
                     )
                 if hang:
                     time.sleep(hang)

@@ -1,0 +1,163 @@
+"""From the world's events to the integrator's URLs: each event becomes the payloads its subscriptions ask
+for (pure builders), every payload is checked against its schema before it goes, and the delivery engine
+takes it from there.
+
+- the Integration API POST (JSON, or the legacy XML) on every chat close and every offline message;
+- conversation events, only those the widget subscribes to;
+- agent status events on every status change, to the organization's webhook;
+- the Get Contact call when a chat's visitor has a valid email, at the start or later in the chat; its
+  plain-text answer is stored on the case (world.set_contact).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import deque
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from mocksnap import __version__, schemas
+from mocksnap.clock import iso
+from mocksnap.webhooks import payloads
+from mocksnap.webhooks.delivery import Delivery, DeliveryEngine
+from mocksnap.webhooks.legacy_xml import integration_xml
+from mocksnap.world import World
+from mocksnap.world.events import DomainEvent
+from mocksnap.world.models import Case
+
+log = logging.getLogger("mocksnap.webhooks")
+USER_AGENT = f"mocksnap/{__version__}"
+
+
+class Violations:
+    """Outbound payloads that broke their schema: each one is a bug of mocksnap's, listed for all to see."""
+
+    def __init__(self, size: int = 1000) -> None:
+        self._items: deque[dict[str, Any]] = deque(maxlen=size)
+
+    def add(
+        self, at: str, kind: str, schema_name: str, problems: list[schemas.SchemaError], payload: Any
+    ) -> None:
+        self._items.append(
+            {
+                "at": at,
+                "kind": kind,
+                "schema": schema_name,
+                "errors": [problem.as_dict() for problem in problems],
+                "payload": payload,
+            }
+        )
+        log.error("outbound %s payload breaks schema %s: %s", kind, schema_name, problems)
+
+    def list(self) -> list[dict[str, Any]]:
+        return list(self._items)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+def _with_query(url: str, params: dict[str, str]) -> str:
+    scheme, netloc, path, query, fragment = urlsplit(url)
+    query = "&".join(part for part in (query, urlencode(params)) if part)
+    return urlunsplit((scheme, netloc, path, query, fragment))
+
+
+class Dispatcher:
+    def __init__(self, world: World, engine: DeliveryEngine, violations: Violations) -> None:
+        self.world = world
+        self.engine = engine
+        self.violations = violations
+        world.events.subscribe(self._on_event)
+
+    def _on_event(self, event: DomainEvent) -> None:
+        if event.kind == "agent.status_changed":
+            self._agent_status(event)
+            return
+        if not event.kind.startswith("case."):
+            return
+        case = self.world.cases.get(event.data["caseId"])
+        if case is None:
+            return
+        integrations = self.world.orgs[case.org_id].widgets[case.widget_id].integrations
+        if event.kind in ("case.closed", "case.offline") and "integrationApi" in integrations:
+            self._integration(case, event, integrations["integrationApi"])
+        if "conversationEvents" in integrations:
+            self._conversation_events(case, event, integrations["conversationEvents"])
+        if event.kind in ("case.queued", "case.identified") and "getContact" in integrations:
+            self._get_contact(case, event, integrations["getContact"])
+
+    # -- each kind ------------------------------------------------------------------------------------
+
+    def _headers(self, content_type: str | None, token: str | None) -> dict[str, str]:
+        headers = {"User-Agent": USER_AGENT}
+        if content_type:
+            headers["Content-Type"] = content_type
+        if token:
+            headers["Authorization"] = token  # the raw token, as the docs say
+        return headers
+
+    def _checked(self, kind: str, schema_name: str, payload: Any) -> bytes:
+        problems = schemas.errors(schema_name, payload)
+        if problems:
+            self.violations.add(iso(self.world.clock.now()), kind, schema_name, problems, payload)
+        return json.dumps(payload).encode()
+
+    def _integration(self, case: Case, event: DomainEvent, subscription: dict[str, Any]) -> None:
+        meta = {"orgId": case.org_id, "widgetId": case.widget_id, "caseId": case.case_id, "event": event.kind}
+        if subscription.get("format") == "xml":
+            body, content_type = integration_xml(self.world, case), "application/xml; charset=utf-8"
+        else:
+            payload = payloads.integration_json(self.world, case)
+            body, content_type = self._checked("integration", "integration-api", payload), "application/json"
+        headers = self._headers(content_type, subscription.get("authToken"))
+        self.engine.enqueue("integration", "POST", subscription["url"], headers, body, meta)
+
+    def _conversation_events(self, case: Case, event: DomainEvent, subscription: dict[str, Any]) -> None:
+        wanted = set(subscription["events"])
+        for payload in payloads.conversation_event(self.world, event):
+            if payload["event"] in wanted:
+                meta = {
+                    "orgId": case.org_id,
+                    "widgetId": payload["widget_id"],
+                    "caseId": case.case_id,
+                    "event": payload["event"],
+                }
+                body = self._checked("conversation_event", "conversation-event", payload)
+                headers = self._headers("application/json", subscription.get("authToken"))
+                self.engine.enqueue("conversation_event", "POST", subscription["url"], headers, body, meta)
+
+    def _agent_status(self, event: DomainEvent) -> None:
+        org = self.world.orgs.get(event.org_id or "")
+        if org is None or org.agent_status_webhook is None:
+            return
+        payload = payloads.agent_status_event(self.world, event)
+        if payload is None:
+            return
+        body = self._checked("agent_status", "agent-status-event", payload)
+        headers = self._headers("application/json", org.agent_status_webhook.get("authToken"))
+        meta = {"orgId": org.org_id, "agentId": payload["agent_id"], "event": payload["status"]}
+        self.engine.enqueue("agent_status", "POST", org.agent_status_webhook["url"], headers, body, meta)
+
+    def _get_contact(self, case: Case, event: DomainEvent, subscription: dict[str, Any]) -> None:
+        email = case.visitor.email
+        if not email or schemas.first_error("world#/$defs/email", email) is not None:
+            return
+        params = {
+            "email": email,
+            "ip": case.visitor.ip_address or "",
+            "url": case.visitor.page_url or "",
+            "caseId": case.case_id,
+        }
+        meta = {"orgId": case.org_id, "widgetId": case.widget_id, "caseId": case.case_id, "event": event.kind}
+        system_name = subscription.get("systemName") or "Get Contact"
+
+        def answered(delivery: Delivery) -> None:
+            text = delivery.response_body.decode("utf-8", "replace").strip()
+            if text:
+                self.world.set_contact(case, system_name, text)
+
+        url = _with_query(subscription["url"], params)
+        self.engine.enqueue(
+            "get_contact", "GET", url, self._headers(None, None), b"", meta, on_answer=answered
+        )
