@@ -14,7 +14,7 @@ import inspect
 import itertools
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 log = logging.getLogger("mocksnap.clock")
@@ -196,21 +196,30 @@ class Scheduler:
             ran += 1
         return ran
 
-    def advance(self, seconds: float) -> int:
-        """Move a manual clock forward, running each timer that falls due at its own instant; how many ran."""
-        clock = self.clock
-        if not isinstance(clock, ManualClock):
-            raise TypeError(f"only a manual clock is advanced by hand; this one is {clock.mode}")
+    def _manual(self, seconds: float) -> tuple[ManualClock, datetime]:
+        """The manual clock, and where it is to be moved to."""
+        if not isinstance(self.clock, ManualClock):
+            raise TypeError(f"only a manual clock is advanced by hand; this one is {self.clock.mode}")
         if seconds < 0:
             raise ValueError("time does not run backwards")
-        target = clock.now() + timedelta(seconds=seconds)
-        ran = 0
+        return self.clock, self.clock.now() + timedelta(seconds=seconds)
+
+    def _due(self, clock: ManualClock, target: datetime) -> Iterator[Timer]:
+        """The timers due by the target, in time order, the clock set to each one's instant in turn (timers
+        that those set, due by the target too, come in their place)."""
         while True:
             self._drop_cancelled()
             if not self._heap or self._heap[0].due > target:
-                break
+                return
             timer = heapq.heappop(self._heap)
             clock.set(max(timer.due, clock.now()))
+            yield timer
+
+    def advance(self, seconds: float) -> int:
+        """Move a manual clock forward, running each timer that falls due at its own instant; how many ran."""
+        clock, target = self._manual(seconds)
+        ran = 0
+        for timer in self._due(clock, target):
             _run(timer)
             ran += 1
         clock.set(target)
@@ -219,21 +228,11 @@ class Scheduler:
     async def advance_async(self, seconds: float, settle: Callable[[], Awaitable[None]] | None = None) -> int:
         """`advance` for timers that start work on the loop (a delivery's retry returns its task): that work,
         and whatever `settle` waits for, is finished before the clock moves on to the next timer."""
-        clock = self.clock
-        if not isinstance(clock, ManualClock):
-            raise TypeError(f"only a manual clock is advanced by hand; this one is {clock.mode}")
-        if seconds < 0:
-            raise ValueError("time does not run backwards")
+        clock, target = self._manual(seconds)
         if settle is not None:
             await settle()
-        target = clock.now() + timedelta(seconds=seconds)
         ran = 0
-        while True:
-            self._drop_cancelled()
-            if not self._heap or self._heap[0].due > target:
-                break
-            timer = heapq.heappop(self._heap)
-            clock.set(max(timer.due, clock.now()))
+        for timer in self._due(clock, target):
             started = _run(timer)
             ran += 1
             if inspect.isawaitable(started):

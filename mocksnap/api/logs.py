@@ -28,7 +28,6 @@ from mocksnap.api.common import send_json
 from mocksnap.clock import to_ms
 from mocksnap.errors import ApiError
 from mocksnap.useragent import browser_and_os
-from mocksnap.webhooks.case_facts import CASE_URL as CASE_URL  # re-exported: mocksnap.api.logs.CASE_URL
 from mocksnap.webhooks.case_facts import (
     agent_alias,
     case_url,
