@@ -18,7 +18,7 @@ import asyncio
 import itertools
 import logging
 import time
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -31,7 +31,6 @@ log = logging.getLogger("mocksnap.delivery")
 # Seconds between a failed attempt and the next; the last one repeats until the two hours are up.
 RETRY_DELAYS_S = (10, 30, 60, 120, 300, 600, 900, 1800)
 GIVE_UP_AFTER_S = 2 * 3600
-FINISHED = ("delivered", "email_fallback")
 
 
 class Transport(Protocol):
@@ -142,7 +141,8 @@ class DeliveryEngine:
         self._queues: dict[str, deque[Delivery]] = {}
         self._draining: set[str] = set()  # URLs whose head is being attempted or waits for a retry
         self._tasks: set[asyncio.Task] = set()
-        self.log: OrderedDict[str, Delivery] = OrderedDict()
+        self.log: dict[str, Delivery] = {}
+        self._finished: deque[str] = deque()  # ids of the finished deliveries in the log, oldest first
 
     @property
     def clock(self) -> Clock:
@@ -177,6 +177,7 @@ class DeliveryEngine:
         self._queues.clear()
         self._draining.clear()
         self.log.clear()
+        self._finished.clear()
 
     # -- queueing -------------------------------------------------------------------------------------
 
@@ -218,15 +219,10 @@ class DeliveryEngine:
         self._prune()
 
     def _prune(self) -> None:
-        """The log keeps the newest deliveries: past its size, the oldest finished ones go (one still under
-        way stays until it is finished, so that nothing queued goes unseen)."""
-        if len(self.log) <= self.log_size:
-            return
-        for key, old in list(self.log.items()):
-            if old.status in FINISHED:
-                del self.log[key]
-                if len(self.log) <= self.log_size:
-                    return
+        """The log keeps the newest deliveries: past its size, the ones that finished first go (one still
+        under way stays until it is finished, so that nothing queued goes unseen)."""
+        while len(self.log) > self.log_size and self._finished:
+            self.log.pop(self._finished.popleft(), None)
 
     def _drain_soon(self, url: str) -> asyncio.Task | None:
         if self._loop is None:
@@ -243,6 +239,7 @@ class DeliveryEngine:
             delivery = queue[0]
             if await self._attempt(delivery):
                 queue.popleft()
+                self._finished.append(delivery.id)
                 self._prune()
                 continue
             self.scheduler.call_at(delivery.next_attempt_at, lambda: self._drain_soon(url))
