@@ -42,9 +42,14 @@ class Transport(Protocol):
 
 
 class AiohttpTransport:
-    """HTTP over one pooled aiohttp session, opened on first use (aiohttp is slow to import)."""
+    """HTTP over one pooled aiohttp session, opened on first use (aiohttp is slow to import).
 
-    def __init__(self, connections: int = 100) -> None:
+    A URL has at most one attempt under way (deliveries to it go in order), so the pool is sized by URLs, with
+    no limit per host; and the timeout covers connecting and each wait for the answer, not the wait for a
+    pooled connection, so that a busy pool never fails an attempt that was never sent.
+    """
+
+    def __init__(self, connections: int = 256) -> None:
         self._connections = connections
         self._session: Any = None
 
@@ -54,10 +59,11 @@ class AiohttpTransport:
         import aiohttp
 
         if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=self._connections, limit_per_host=16)
+            connector = aiohttp.TCPConnector(limit=self._connections, limit_per_host=0)
             self._session = aiohttp.ClientSession(connector=connector, auto_decompress=True)
+        limits = aiohttp.ClientTimeout(total=None, sock_connect=timeout, sock_read=timeout)
         async with self._session.request(
-            method, url, data=body or None, headers=headers, timeout=aiohttp.ClientTimeout(total=timeout)
+            method, url, data=body or None, headers=headers, timeout=limits
         ) as response:
             return response.status, dict(response.headers), await response.read()
 
