@@ -146,7 +146,7 @@ class DeliveryEngine:
         self._ids = itertools.count(1)
         self._queues: dict[str, deque[Delivery]] = {}
         self._draining: set[str] = set()  # URLs whose head is being attempted or waits for a retry
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: dict[asyncio.Task, str] = {}  # the attempts under way, and the URL each one drains
         self.log: dict[str, Delivery] = {}
         self._finished: deque[str] = deque()  # ids of the finished deliveries in the log, oldest first
 
@@ -163,8 +163,14 @@ class DeliveryEngine:
                 self._drain_soon(url)
 
     async def stop(self) -> None:
-        for task in list(self._tasks):
+        """Cancel the attempts under way; their deliveries go back to waiting, and the next `start` takes
+        them up again."""
+        for task, url in list(self._tasks.items()):
             task.cancel()
+            self._draining.discard(url)
+            queue = self._queues.get(url)
+            if queue and queue[0].status == "delivering":
+                queue[0].status = "queued"
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._loop = None
         close = getattr(self.transport, "close", None)
@@ -235,8 +241,8 @@ class DeliveryEngine:
             return None
         self._draining.add(url)
         task = self._loop.create_task(self._drain(url))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks[task] = url
+        task.add_done_callback(lambda done: self._tasks.pop(done, None))
         return task
 
     async def _drain(self, url: str) -> None:

@@ -174,3 +174,25 @@ def test_without_a_loop_deliveries_wait_queued_until_there_is_one(receiver: Rece
         await engine.stop()
 
     run(scenario)
+
+
+def test_attempts_cut_short_by_a_stop_are_taken_up_again_at_the_next_start(receiver: Receiver) -> None:
+    engine = engine_on_manual_clock()
+    receiver.hang_next(1, 0.5)
+
+    async def first_loop() -> None:
+        engine.start(asyncio.get_running_loop())
+        engine.enqueue("event", "POST", receiver.url(), {}, b"x")
+        await asyncio.sleep(0.1)  # the attempt is under way when the loop stops
+        await engine.stop()
+
+    async def second_loop() -> None:
+        engine.start(asyncio.get_running_loop())
+        await engine.idle()
+        await engine.stop()
+
+    asyncio.run(first_loop())
+    [delivery] = engine.log.values()
+    assert delivery.status == "queued"
+    asyncio.run(second_loop())
+    assert delivery.status == "delivered"
