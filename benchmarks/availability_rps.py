@@ -24,13 +24,14 @@ import os
 import pstats
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import free_port, stop
 
 TARGET_RATIO = 0.8
 WIDGET = "5286374d-5c92-419d-bcdb-b926d242b78b"
@@ -78,12 +79,6 @@ def ensure_wrk() -> str | None:
     return shutil.which("wrk")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def get(port: int, path: str) -> tuple[int, bytes, str]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
     try:
@@ -115,16 +110,6 @@ def start(command: list[str], port: int, path: str) -> subprocess.Popen:
         stop(process)
         raise
     return process
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
 
 
 def wrk(wrk_path: str, port: int, options: list[str]) -> tuple[float, int]:

@@ -6,20 +6,15 @@ Prints the figures; asserts nothing, since this machine is shared and timings ar
 from __future__ import annotations
 
 import http.client
-import socket
 import statistics
 import subprocess
 import sys
 import time
 
+from _common import free_port
+
 TARGET_SECONDS = 0.5
 RUNS = 7
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def first_answer(port: int, deadline: float) -> float:

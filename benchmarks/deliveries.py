@@ -40,7 +40,6 @@ import http.client
 import json
 import os
 import pstats
-import socket
 import subprocess
 import sys
 import tempfile
@@ -49,6 +48,8 @@ from collections import Counter
 from collections.abc import Awaitable
 from datetime import UTC, datetime
 from pathlib import Path
+
+from _common import free_port, percentile, rss, stop
 
 from mocksnap.clock import ManualClock, RealClock, Scheduler
 from mocksnap.config import Config
@@ -66,7 +67,6 @@ MAX_ADVANCES = 200
 # a figure 1 or 2 on target takes 20 s at most; figure 3 is 100,000 deliveries.
 BUDGETS_S = {"figure": 25.0, "memory": 50.0, "profile": 10.0}
 START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
-PAGE = os.sysconf("SC_PAGE_SIZE")
 HEADERS = {"User-Agent": "mocksnap-bench", "Content-Type": "application/json"}
 # Something of the size of a small integration payload (a case with a short transcript).
 TRANSCRIPT = [{"alias": "Visitor", "message": "hello, I need help with my order " * 2}] * 4
@@ -116,12 +116,6 @@ serve(app, Config(port=int(sys.argv[1]), access_log=False))
 MARKER = b'"failFirst": true'
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_receiver(script: Path, port: int, seconds: float = 15) -> subprocess.Popen:
     process = subprocess.Popen(
         [sys.executable, str(script), str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -136,21 +130,6 @@ def start_receiver(script: Path, port: int, seconds: float = 15) -> subprocess.P
                 stop(process)
                 raise RuntimeError(f"the receiver did not answer on port {port}") from None
             time.sleep(0.05)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-
-
-def rss() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * PAGE
 
 
 def mib(n: float) -> str:
@@ -239,12 +218,6 @@ def statuses(deliveries: list[Delivery]) -> Counter:
 
 def errors(deliveries: list[Delivery]) -> Counter:
     return Counter(a.error for d in deliveries for a in d.attempts if a.error)
-
-
-def percentile(sorted_values: list[float], q: float) -> float:
-    if not sorted_values:
-        return float("nan")
-    return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
 
 
 def attempt_count(deliveries: list[Delivery]) -> int:

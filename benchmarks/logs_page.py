@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import gc
 import json
-import math
 import random
 import statistics
 import subprocess
@@ -26,6 +25,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from _common import percentile
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -62,12 +63,6 @@ def wait_for_logs_api(minutes: float) -> bool:
         print("  the Logs API does not answer yet; trying again in 30 s", flush=True)
         time.sleep(30)
     return True
-
-
-def percentile(sorted_values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile of an ascending list."""
-    rank = max(1, math.ceil(fraction * len(sorted_values)))
-    return sorted_values[rank - 1]
 
 
 def day_params(day: date) -> dict[str, str]:

@@ -21,7 +21,6 @@ import argparse
 import gc
 import json
 import linecache
-import os
 import resource
 import subprocess
 import sys
@@ -30,19 +29,15 @@ import tracemalloc
 from collections import Counter
 from pathlib import Path
 
+from _common import rss
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _population import Texts, new_world, populate
 
 TARGET_BYTES = 3 * 1024
 WARM_UP = 2_000
-PAGE = os.sysconf("SC_PAGE_SIZE")
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def rss() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * PAGE
 
 
 def _warm_world(texts: Texts):
