@@ -1146,6 +1146,23 @@ def _json_body(document: Any) -> Body:
     return Body(json.dumps(document).encode())
 
 
+def _control_call(
+    draw: st.DrawFn, method: str, path: str, query: str, templates: list[dict[str, Any]], valid: bool
+) -> Call:
+    """A control API call: a body from the templates as they are when valid; otherwise another method now
+    and then, a mutated or arbitrary body, a trailing slash, any Content-Type."""
+    if valid:
+        body = _json_body(draw(st.sampled_from(templates))) if templates else Body(b"")
+        return _call(method, path, query, body, content_type="application/json" if templates else None)
+    if draw(st.integers(0, 5)) == 5:
+        method = draw(st.sampled_from(ANY_METHOD))
+    if templates:
+        body = draw(bodies(templates))
+    else:
+        body = draw(mostly(st.just(Body(b"")), raw_bodies, arbitrary_json_bodies, odds=2))
+    return _call(method, path + draw(trailing_slash), query, body, content_type=draw(json_types))
+
+
 @st.composite
 def control_calls(draw: st.DrawFn, valid: bool = False) -> Call:
     """The control API of chats: the clock, the journal, the simulated agents, cases and their actions,
@@ -1182,16 +1199,7 @@ def control_calls(draw: st.DrawFn, valid: bool = False) -> Call:
         )
         method, path = "PUT", f"/__admin/organizations/{org}/agents/{agent}/status"
         templates = ADMIN_STATUS_TEMPLATES
-    if valid:
-        body = _json_body(draw(st.sampled_from(templates))) if templates else Body(b"")
-        return _call(method, path, query, body, content_type="application/json" if templates else None)
-    if draw(st.integers(0, 5)) == 5:
-        method = draw(st.sampled_from(ANY_METHOD))
-    if templates:
-        body = draw(bodies(templates))
-    else:
-        body = draw(mostly(st.just(Body(b"")), raw_bodies, arbitrary_json_bodies, odds=2))
-    return _call(method, path + draw(trailing_slash), query, body, content_type=draw(json_types))
+    return _control_call(draw, method, path, query, templates, valid)
 
 
 INTEGRATIONS_TEMPLATES = [
@@ -1264,16 +1272,7 @@ def subscription_calls(draw: st.DrawFn, valid: bool = False) -> Call:
         path = f"/__admin/deliveries/{ref}"
         if kind == "redeliver":
             method, path = "POST", path + "/redeliver"
-    if valid:
-        body = _json_body(draw(st.sampled_from(templates))) if templates else Body(b"")
-        return _call(method, path, query, body, content_type="application/json" if templates else None)
-    if draw(st.integers(0, 5)) == 5:
-        method = draw(st.sampled_from(ANY_METHOD))
-    if templates:
-        body = draw(bodies(templates))
-    else:
-        body = draw(mostly(st.just(Body(b"")), raw_bodies, arbitrary_json_bodies, odds=2))
-    return _call(method, path + draw(trailing_slash), query, body, content_type=draw(json_types))
+    return _control_call(draw, method, path, query, templates, valid)
 
 
 # Time for timers: the simulated agents accept in 2-6 s and answer in seconds, a chat nobody takes ends
