@@ -17,9 +17,16 @@ from mocksnap.webhooks.delivery import DeliveryEngine
 from mocksnap.webhooks.dispatch import Violations
 from mocksnap.world import DocumentError, World
 from mocksnap.world import document as world_document
-from mocksnap.world.models import AGENT_ID_PREFIX, Case
+from mocksnap.world.models import AGENT_ID_PREFIX, Case, Organization, Widget
 
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+
+
+def organization(world: World, org_id: str) -> Organization:
+    org = world.orgs.get(org_id)
+    if org is None:
+        raise ApiError(404, f"no organization {org_id}")
+    return org
 
 
 def health_view(world: World) -> dict[str, Any]:
@@ -189,9 +196,7 @@ class AgentStatus:
     async def on_put(
         self, req: falcon.asgi.Request, resp: falcon.asgi.Response, org_id: str, agent_id: str
     ) -> None:
-        org = self.world.orgs.get(org_id)
-        if org is None:
-            raise ApiError(404, f"no organization {org_id}")
+        org = organization(self.world, org_id)
         body = checked("admin-agent-status", await json_body(req))
         agent = self.world.set_agent_status(org, agent_id, body["status"], body.get("subStatus"))
         send_json(
@@ -313,7 +318,7 @@ class WidgetIntegrations:
     def __init__(self, world: World) -> None:
         self.world = world
 
-    def _found(self, widget_id: str):
+    def _found(self, widget_id: str) -> tuple[Organization, Widget]:
         found = self.world.widget(widget_id)
         if found is None:
             raise ApiError(404, f"no widget {widget_id}")
@@ -334,25 +339,19 @@ class AgentStatusWebhook:
     def __init__(self, world: World) -> None:
         self.world = world
 
-    def _org(self, org_id: str):
-        org = self.world.orgs.get(org_id)
-        if org is None:
-            raise ApiError(404, f"no organization {org_id}")
-        return org
-
     async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, org_id: str) -> None:
-        webhook = self._org(org_id).agent_status_webhook
+        webhook = organization(self.world, org_id).agent_status_webhook
         if webhook is None:
             raise ApiError(404, f"organization {org_id} has no agent status webhook")
         send_json(resp, webhook)
 
     async def on_put(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, org_id: str) -> None:
-        org = self._org(org_id)
+        org = organization(self.world, org_id)
         body = checked("world#/$defs/agentStatusWebhook", await json_body(req))
         send_json(resp, self.world.set_agent_status_webhook(org, body).agent_status_webhook)
 
     async def on_delete(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, org_id: str) -> None:
-        self.world.set_agent_status_webhook(self._org(org_id), None)
+        self.world.set_agent_status_webhook(organization(self.world, org_id), None)
         resp.status = 204
 
 
