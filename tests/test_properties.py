@@ -32,7 +32,6 @@ import yaml
 from falcon.testing import Result, TestClient
 from hypothesis import example, given, note, settings
 from hypothesis import strategies as st
-from jsonschema import Draft202012Validator
 
 from mocksnap import schemas
 from mocksnap.actors.autopilot import Autopilot
@@ -1599,58 +1598,6 @@ def _check_case_answer(world: World, body: Any, case_id: str) -> None:
     assert (body["state"], len(body["entries"])) == (case.state, len(case.entries))
 
 
-DELIVERY_SUMMARY = {
-    "type": "object",
-    "required": ["id", "kind", "method", "url", "status", "queuedAt", "attempts", "nextAttemptAt"],
-    "properties": {
-        "id": {"type": "string", "pattern": "^d[0-9]{7}$"},
-        "kind": {"enum": DELIVERY_KINDS},
-        "method": {"enum": ["GET", "POST"]},
-        "url": {"type": "string", "pattern": "^https?://"},
-        "status": {"enum": DELIVERY_STATUSES},
-        "queuedAt": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T"},
-        "attempts": {"type": "integer", "minimum": 0},
-        "nextAttemptAt": {"type": ["string", "null"]},
-        "orgId": {"type": "string"},
-        "widgetId": {"type": "string"},
-        "caseId": {"type": "string"},
-        "redeliveryOf": {"type": "string", "pattern": "^d[0-9]{7}$"},
-    },
-}
-DELIVERY_DETAIL = {
-    "allOf": [{"$ref": "#/$defs/summary"}],
-    "required": ["headers", "payload", "attemptLog", "responseStatus", "responseBody"],
-    "properties": {
-        "headers": {"type": "object", "additionalProperties": {"type": "string"}},
-        "payload": {"type": "string"},
-        "attemptLog": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["at", "status", "latencyMs", "error"],
-                "properties": {
-                    "status": {"type": ["integer", "null"]},
-                    "error": {"type": ["string", "null"]},
-                },
-            },
-        },
-        "responseStatus": {"type": ["integer", "null"]},
-        "responseBody": {"type": "string"},
-    },
-    "$defs": {"summary": DELIVERY_SUMMARY},
-}
-DELIVERY_VALIDATORS = {
-    "summary": Draft202012Validator(DELIVERY_SUMMARY),
-    "detail": Draft202012Validator(DELIVERY_DETAIL),
-    "list": Draft202012Validator(
-        {
-            "type": "object",
-            "required": ["deliveries"],
-            "additionalProperties": False,
-            "properties": {"deliveries": {"type": "array", "items": DELIVERY_SUMMARY}},
-        }
-    ),
-}
 SUBSCRIPTION_ROUTES = {
     "integrations",
     "agent status webhook",
@@ -1662,9 +1609,15 @@ SUBSCRIPTION_ROUTES = {
 DELIVERY_FILTERS = ("kind", "status", "url", "widgetId", "caseId")
 
 
+DELIVERY_SCHEMAS = {
+    "summary": "admin-deliveries#/$defs/summary",
+    "detail": "admin-delivery",
+    "list": "admin-deliveries",
+}
+
+
 def _assert_delivery(kind: str, body: Any) -> None:
-    problems = [f"{list(e.absolute_path)}: {e.message}" for e in DELIVERY_VALIDATORS[kind].iter_errors(body)]
-    assert not problems, f"delivery {kind}: " + "; ".join(problems)
+    assert_valid(DELIVERY_SCHEMAS[kind], body)
 
 
 def _check_subscription_answer(

@@ -59,7 +59,15 @@ def chat(server: Server, widget_id: str = SUPPORT_WIDGET, **params: str) -> str:
 
 
 def deliveries(server: Server, **filters: str) -> list[dict]:
-    return server.get(f"/__admin/deliveries?{urlencode(filters)}").json()["deliveries"]
+    body = server.get(f"/__admin/deliveries?{urlencode(filters)}").json()
+    assert_valid("admin-deliveries", body)
+    return body["deliveries"]
+
+
+def delivery(server: Server, delivery_id: str) -> dict:
+    body = server.get(f"/__admin/deliveries/{delivery_id}").json()
+    assert_valid("admin-delivery", body)
+    return body
 
 
 def test_a_closed_chat_reaches_the_receiver_with_its_events_in_order(
@@ -114,9 +122,11 @@ def test_a_closed_chat_reaches_the_receiver_with_its_events_in_order(
     log = deliveries(server, caseId=case_id)
     assert {d["status"] for d in log} == {"delivered"}
     assert {d["kind"] for d in log} == {"get_contact", "conversation_event", "integration"}
-    detail = server.get(f"/__admin/deliveries/{log[-1]['id']}").json()
+    detail = delivery(server, log[-1]["id"])
     assert detail["attemptLog"][0]["status"] == 200
-    assert server.get("/__admin/violations").json() == {"violations": []}
+    violations = server.get("/__admin/violations").json()
+    assert_valid("admin-violations", violations)
+    assert violations == {"violations": []}
 
 
 def test_an_offline_message_is_posted_as_legacy_xml(server: Server, receiver: Receiver) -> None:
@@ -141,17 +151,18 @@ def test_a_failing_receiver_gets_the_retry_schedule_and_the_log_shows_every_atte
     receiver.fail_next(3)
     chat(server, SALES_WIDGET, email="late@example.com")
     advance(server, 0)
-    [delivery] = deliveries(server, kind="integration")
-    assert (delivery["status"], delivery["attempts"]) == ("retrying", 1)
+    [first] = deliveries(server, kind="integration")
+    assert (first["status"], first["attempts"]) == ("retrying", 1)
     advance(server, 2 * 3600)
-    detail = server.get(f"/__admin/deliveries/{delivery['id']}").json()
+    detail = delivery(server, first["id"])
     assert detail["status"] == "delivered"
     assert [a["status"] for a in detail["attemptLog"]] == [500, 500, 500, 200]
     assert [a["at"][11:19] for a in detail["attemptLog"]] == ["10:00:00", "10:00:10", "10:00:40", "10:01:40"]
-    again = server.request("POST", f"/__admin/deliveries/{delivery['id']}/redeliver")
+    again = server.request("POST", f"/__admin/deliveries/{first['id']}/redeliver")
     assert again.status == 201
+    assert_valid("admin-delivery", again.json())
     advance(server, 0)
-    assert server.get(f"/__admin/deliveries/{again.json()['id']}").json()["status"] == "delivered"
+    assert delivery(server, again.json()["id"])["status"] == "delivered"
 
 
 def test_a_dead_receiver_ends_in_email_fallback(server: Server) -> None:
@@ -160,9 +171,9 @@ def test_a_dead_receiver_ends_in_email_fallback(server: Server) -> None:
     gone.close()
     chat(server, SALES_WIDGET, email="late@example.com")
     advance(server, 3 * 3600)
-    [delivery] = deliveries(server, kind="integration")
-    assert delivery["status"] == "email_fallback"
-    assert delivery["attempts"] == 11
+    [given_up] = deliveries(server, kind="integration")
+    assert given_up["status"] == "email_fallback"
+    assert given_up["attempts"] == 11
 
 
 def test_agent_status_changes_are_posted_to_the_organization_webhook(

@@ -10,7 +10,7 @@ from mocksnap.webhooks.delivery import DeliveryEngine
 from mocksnap.webhooks.dispatch import Dispatcher, Violations
 from mocksnap.world import World
 from mocksnap.world.models import Visitor
-from tests.conftest import SALES_WIDGET, SUPPORT_WIDGET
+from tests.conftest import SALES_WIDGET, SUPPORT_WIDGET, assert_valid
 
 HOOK = "http://127.0.0.1:9/hook"
 
@@ -100,6 +100,7 @@ def test_a_payload_that_breaks_its_schema_is_listed_and_still_sent(wired, monkey
     monkeypatch.setattr(dispatch.payloads, "integration_json", lambda world, case: {"id": 5})
     case = chat(world)
     world.close(case, "agent")
+    assert_valid("admin-violations", {"violations": violations.list()})
     [violation] = violations.list()
     assert (violation["kind"], violation["schema"], violation["payload"]) == (
         "integration",
