@@ -12,6 +12,7 @@ import falcon.asgi
 
 from mocksnap import errors
 from mocksnap.actors.autopilot import Autopilot
+from mocksnap.actors.bots import BotBridge
 from mocksnap.api import admin, agent_status, availability, logs, provisioning, visitor_chat
 from mocksnap.clock import Clock, make_clock
 from mocksnap.config import Config
@@ -99,6 +100,7 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     )
     violations = Violations()
     Dispatcher(world, engine, violations)
+    BotBridge(world, engine, violations)
     app = falcon.asgi.App(middleware=[Lifespan(world, engine), JournalMiddleware(journal)])
     app.req_options.strip_url_path_trailing_slash = True
     # Every body sets its own type; an empty one (the Visitor Chat 404, a DELETE) then goes without.

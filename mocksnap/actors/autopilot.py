@@ -1,7 +1,8 @@
 """Simulated human agents. An online agent on autopilot accepts a queued chat after a short delay, greets the
 visitor, and answers each visitor message: typing first, then a Faker sentence. Paused agents take no new
-chats. Every delay is drawn from the world's seeded random source and is a timer on its clock, so the same
-seed and a manual clock give the same conversation every run.
+chats. Bots are not simulated here: they are real programs behind their webhooks (actors/bots.py). Every
+delay is drawn from the world's seeded random source and is a timer on its clock, so the same seed and a
+manual clock give the same conversation every run.
 
 It acts only through world commands, as a person at the agent's desk would; with autopilot off (the control
 API) tests script the agents' side themselves.
@@ -67,10 +68,11 @@ class Autopilot:
             self._later(ACCEPT_DELAY_S, lambda: self._accept(case))
         elif event.kind == "case.assigned" or (event.kind == "case.transferred" and event.data["toAgentId"]):
             case = self.world.cases[event.data["caseId"]]
-            self._later(GREET_DELAY_S, lambda: self._greet(case, case.agent_id))
+            if self._human(case):
+                self._later(GREET_DELAY_S, lambda: self._greet(case, case.agent_id))
         elif event.kind == "case.message" and event.data["sender"] == "VISITOR":
             case = self.world.cases[event.data["caseId"]]
-            if case.state == "assigned":
+            if case.state == "assigned" and self._human(case):
                 self._later(TYPING_DELAY_S, lambda: self._start_typing(case, case.agent_id))
         elif event.kind == "agent.status_changed" and event.data["status"] == "online":
             self._take_waiting_chats(event.org_id)
@@ -79,7 +81,7 @@ class Autopilot:
         if case.state != "queued":
             return
         org, widget = self.world.orgs[case.org_id], self.world.orgs[case.org_id].widgets[case.widget_id]
-        online = self.world.online_agents(org, widget)
+        online = [a for a in self.world.online_agents(org, widget, case.route) if not a.is_bot]
         if online:
             load = {a.agent_id: 0 for a in online}
             for open_case in self.world.open_chats.values():
@@ -93,6 +95,11 @@ class Autopilot:
         for case in list(self.world.open_chats.values()):
             if case.org_id == org_id and case.state == "queued":
                 self._later(ACCEPT_DELAY_S, lambda case=case: self._accept(case))
+
+    def _human(self, case: Case) -> bool:
+        """The case's agent is a person (a bot answers through its own webhook)."""
+        widget = self.world.orgs[case.org_id].widgets[case.widget_id]
+        return any(a.agent_id == case.agent_id and not a.is_bot for a in widget.agents)
 
     def _alias(self, case: Case, agent_id: str) -> str:
         widget = self.world.orgs[case.org_id].widgets[case.widget_id]

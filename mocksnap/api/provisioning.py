@@ -33,6 +33,7 @@ def widget_view(widget: Widget, *, with_conversations: bool) -> dict[str, Any]:
                 "agentType": a.agent_type,
             }
             for a in widget.agents
+            if not a.is_bot  # bots are set up outside the Provisioning API, which has no agentType for them
         ],
         "enableProactiveChat": widget.enable_proactive_chat,
     }

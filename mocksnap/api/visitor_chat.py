@@ -11,7 +11,7 @@ import falcon.asgi
 from mocksnap.api.common import checked, read_body, send_json
 from mocksnap.errors import ApiError
 from mocksnap.world import World
-from mocksnap.world.models import Case, Organization, Visitor
+from mocksnap.world.models import Case, Entry, Organization, Visitor
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -43,18 +43,25 @@ def _flag(params: dict[str, str], name: str) -> bool:
     return value == "true"
 
 
+def _poll_line(index: int, entry: Entry) -> dict[str, Any]:
+    line = {
+        "index": index,
+        "type": "system" if entry.sender == "SYSTEM" else "agent",
+        "author": entry.alias,
+        "text": entry.message + " ",
+    }
+    if entry.attachment:  # a bot's buttons or cards, which the vendor's docs do not show on the wire
+        line.update(entry.attachment)
+    return line
+
+
 def poll_view(case: Case, index: int) -> dict[str, Any]:
-    """What the visitor has not seen yet: agent and system lines from `index` on (not their own lines, nor the
-    agent's notes), each text with the trailing space the vendor's sample shows."""
+    """What the visitor has not seen yet: agent, bot and system lines from `index` on (not their own lines,
+    nor the agent's notes), each text with the trailing space the vendor's sample shows."""
     return {
         "caseId": case.case_id,
         "messageList": [
-            {
-                "index": i,
-                "type": "system" if entry.sender == "SYSTEM" else "agent",
-                "author": entry.alias,
-                "text": entry.message + " ",
-            }
+            _poll_line(i, entry)
             for i, entry in enumerate(case.entries[index:], start=index)
             if entry.sender in ("AGENT", "BOT", "SYSTEM")
         ],
@@ -78,6 +85,7 @@ class Chats:
             locale=params.get("locale") or None,
             app_version_name=params.get("appVersionName") or None,
             ip_address=req.remote_addr,
+            hmac=params.get("hmac") or None,
         )
         case = self.world.start_case(
             org,
@@ -94,7 +102,7 @@ class Chats:
         case = self.world.case(params["caseId"], org)
         body = params.get("messageBody", "")
         if params["messageType"] == "1":
-            self.world.visitor_message(case, body)
+            self.world.visitor_message(case, body, params.get("displayResponseId"))
         else:
             self.world.close(case, "visitor")
         send_json(resp, {"caseId": case.case_id, "messageBody": body, "messageType": params["messageType"]})

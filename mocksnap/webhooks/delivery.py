@@ -5,7 +5,10 @@ it takes (kind, method, url, headers, body) and owns queueing, retries, timeouts
 
 Order: deliveries to one URL go out in the order they were queued. The head of a URL's queue is delivered or
 given up before the next one is attempted, so a failing receiver holds back what comes after it, retries
-included, and never sees two deliveries out of order.
+included, and never sees two deliveries out of order. A delivery may name a narrower lane (a bot's calls go
+in order per chat, not per URL), and may ask for one attempt only: it then ends `failed` at its first failure.
+An answer handler may refuse a 2xx answer (a bot's reply that is not what the API expects): the delivery
+then ends `failed` too, with the reason in its attempt log.
 
 Time: the first attempt goes out at once (real time); every retry is a timer on the world's scheduler, so on
 a manual clock one `advance` of two hours plays the whole schedule. Attempts run as tasks on the server's
@@ -98,12 +101,16 @@ class Delivery:
     body: bytes
     meta: dict[str, Any]
     queued_at: datetime
-    status: str = "queued"  # queued, delivering, retrying, delivered, email_fallback
+    status: str = "queued"  # queued, delivering, retrying, delivered, email_fallback, failed
     attempts: list[Attempt] = field(default_factory=list)
     next_attempt_at: datetime | None = None
     response_status: int | None = None
     response_body: bytes = b""
-    on_answer: Callable[[Delivery], None] | None = None
+    # Called with the delivery once answered 2xx; a string it returns is why the answer is unusable.
+    on_answer: Callable[[Delivery], str | None] | None = None
+    on_failure: Callable[[Delivery], None] | None = None  # called once a delivery ends failed or given up
+    retry: bool = True
+    lane: str = ""  # the queue it waits in: its URL unless told otherwise
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -145,8 +152,8 @@ class DeliveryEngine:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ids = itertools.count(1)
         self._queues: dict[str, deque[Delivery]] = {}
-        self._draining: set[str] = set()  # URLs whose head is being attempted or waits for a retry
-        self._tasks: dict[asyncio.Task, str] = {}  # the attempts under way, and the URL each one drains
+        self._draining: set[str] = set()  # lanes whose head is being attempted or waits for a retry
+        self._tasks: dict[asyncio.Task, str] = {}  # the attempts under way, and the lane each one drains
         self.log: dict[str, Delivery] = {}
         self._finished: deque[str] = deque()  # ids of the finished deliveries in the log, oldest first
 
@@ -158,17 +165,17 @@ class DeliveryEngine:
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
-        for url, queue in self._queues.items():
-            if queue and url not in self._draining:
-                self._drain_soon(url)
+        for lane, queue in self._queues.items():
+            if queue and lane not in self._draining:
+                self._drain_soon(lane)
 
     async def stop(self) -> None:
         """Cancel the attempts under way; their deliveries go back to waiting, and the next `start` takes
         them up again."""
-        for task, url in list(self._tasks.items()):
+        for task, lane in list(self._tasks.items()):
             task.cancel()
-            self._draining.discard(url)
-            queue = self._queues.get(url)
+            self._draining.discard(lane)
+            queue = self._queues.get(lane)
             if queue and queue[0].status == "delivering":
                 queue[0].status = "queued"
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -201,7 +208,11 @@ class DeliveryEngine:
         headers: dict[str, str],
         body: bytes = b"",
         meta: dict[str, Any] | None = None,
-        on_answer: Callable[[Delivery], None] | None = None,
+        on_answer: Callable[[Delivery], str | None] | None = None,
+        *,
+        on_failure: Callable[[Delivery], None] | None = None,
+        retry: bool = True,
+        lane: str | None = None,
     ) -> Delivery:
         delivery = Delivery(
             id=f"d{next(self._ids):07d}",
@@ -213,18 +224,32 @@ class DeliveryEngine:
             meta=meta or {},
             queued_at=self.clock.now(),
             on_answer=on_answer,
+            on_failure=on_failure,
+            retry=retry,
+            lane=lane or url,
         )
         self._remember(delivery)
-        self._queues.setdefault(url, deque()).append(delivery)
-        if url not in self._draining:
-            self._drain_soon(url)
+        self._queues.setdefault(delivery.lane, deque()).append(delivery)
+        if delivery.lane not in self._draining:
+            self._drain_soon(delivery.lane)
         return delivery
 
     def redeliver(self, delivery_id: str) -> Delivery:
         """A new delivery of the same request, queued behind what is already waiting for that URL."""
         old = self.log[delivery_id]
         meta = {**old.meta, "redeliveryOf": old.id}
-        return self.enqueue(old.kind, old.method, old.url, old.headers, old.body, meta, old.on_answer)
+        return self.enqueue(
+            old.kind,
+            old.method,
+            old.url,
+            old.headers,
+            old.body,
+            meta,
+            old.on_answer,
+            on_failure=old.on_failure,
+            retry=old.retry,
+            lane=old.lane,
+        )
 
     def _remember(self, delivery: Delivery) -> None:
         self.log[delivery.id] = delivery
@@ -236,17 +261,17 @@ class DeliveryEngine:
         while len(self.log) > self.log_size and self._finished:
             self.log.pop(self._finished.popleft(), None)
 
-    def _drain_soon(self, url: str) -> asyncio.Task | None:
+    def _drain_soon(self, lane: str) -> asyncio.Task | None:
         if self._loop is None:
             return None
-        self._draining.add(url)
-        task = self._loop.create_task(self._drain(url))
-        self._tasks[task] = url
+        self._draining.add(lane)
+        task = self._loop.create_task(self._drain(lane))
+        self._tasks[task] = lane
         task.add_done_callback(lambda done: self._tasks.pop(done, None))
         return task
 
-    async def _drain(self, url: str) -> None:
-        queue = self._queues.get(url)
+    async def _drain(self, lane: str) -> None:
+        queue = self._queues.get(lane)
         while queue:
             delivery = queue[0]
             if await self._attempt(delivery):
@@ -254,9 +279,10 @@ class DeliveryEngine:
                 self._finished.append(delivery.id)
                 self._prune()
                 continue
-            self.scheduler.call_at(delivery.next_attempt_at, lambda: self._drain_soon(url))
+            self.scheduler.call_at(delivery.next_attempt_at, lambda: self._drain_soon(lane))
             return
-        self._draining.discard(url)
+        self._draining.discard(lane)
+        self._queues.pop(lane, None)  # lanes come and go (one per bot chat); an empty one is forgotten
 
     # -- one attempt ----------------------------------------------------------------------------------
 
@@ -274,15 +300,21 @@ class DeliveryEngine:
             status, body, error = None, b"", f"no answer within {self.timeout:g} s"
         except Exception as exc:  # a refused or broken connection is an attempt that failed, not a crash
             status, body, error = None, b"", f"{type(exc).__name__}: {exc}".strip()
-        delivery.attempts.append(Attempt(now, status, (time.perf_counter() - started) * 1000, error))
+        attempt = Attempt(now, status, (time.perf_counter() - started) * 1000, error)
+        delivery.attempts.append(attempt)
         delivery.response_status, delivery.response_body = status, body
         if error is None:
             delivery.status, delivery.next_attempt_at = "delivered", None
             if delivery.on_answer is not None:
                 try:
-                    delivery.on_answer(delivery)
+                    attempt.error = delivery.on_answer(delivery)
                 except Exception:
                     log.exception("handling the answer of delivery %s failed", delivery.id)
+                if attempt.error is not None:
+                    self._fail(delivery)
+            return True
+        if not delivery.retry:
+            self._fail(delivery)
             return True
         first = delivery.attempts[0].at
         deadline = first + timedelta(seconds=GIVE_UP_AFTER_S)
@@ -295,11 +327,25 @@ class DeliveryEngine:
                 delivery.url,
                 len(delivery.attempts),
             )
+            self._failed(delivery)
             return True
         delay = RETRY_DELAYS_S[min(len(delivery.attempts), len(RETRY_DELAYS_S)) - 1]
         delivery.status = "retrying"
         delivery.next_attempt_at = min(now + timedelta(seconds=delay), deadline)
         return False
+
+    def _fail(self, delivery: Delivery) -> None:
+        delivery.status, delivery.next_attempt_at = "failed", None
+        log.warning("delivery %s to %s failed: %s", delivery.id, delivery.url, delivery.attempts[-1].error)
+        self._failed(delivery)
+
+    @staticmethod
+    def _failed(delivery: Delivery) -> None:
+        if delivery.on_failure is not None:
+            try:
+                delivery.on_failure(delivery)
+            except Exception:
+                log.exception("handling the failure of delivery %s failed", delivery.id)
 
     # -- reading the log ------------------------------------------------------------------------------
 

@@ -50,11 +50,29 @@ class Violations:
         )
         log.error("outbound %s payload breaks schema %s: %s", kind, schema_name, problems)
 
+    def checked(self, at: str, kind: str, schema_name: str, payload: Any) -> bytes:
+        """The payload as JSON bytes, listed here first if it breaks its schema (it is sent all the same)."""
+        problems = schemas.errors(schema_name, payload)
+        if problems:
+            self.add(at, kind, schema_name, problems, payload)
+        return json.dumps(payload).encode()
+
     def list(self) -> list[dict[str, Any]]:
         return list(self._items)
 
     def clear(self) -> None:
         self._items.clear()
+
+
+def request_headers(content_type: str | None, token: str | None) -> dict[str, str]:
+    """What every outbound call carries: mocksnap's User-Agent, the body's type, and the raw token as the
+    Authorization header when the integrator set one (as the docs say)."""
+    headers = {"User-Agent": USER_AGENT}
+    if content_type:
+        headers["Content-Type"] = content_type
+    if token:
+        headers["Authorization"] = token
+    return headers
 
 
 def _with_query(url: str, params: dict[str, str]) -> str:
@@ -89,19 +107,8 @@ class Dispatcher:
 
     # -- each kind ------------------------------------------------------------------------------------
 
-    def _headers(self, content_type: str | None, token: str | None) -> dict[str, str]:
-        headers = {"User-Agent": USER_AGENT}
-        if content_type:
-            headers["Content-Type"] = content_type
-        if token:
-            headers["Authorization"] = token  # the raw token, as the docs say
-        return headers
-
     def _checked(self, kind: str, schema_name: str, payload: Any) -> bytes:
-        problems = schemas.errors(schema_name, payload)
-        if problems:
-            self.violations.add(iso(self.world.clock.now()), kind, schema_name, problems, payload)
-        return json.dumps(payload).encode()
+        return self.violations.checked(iso(self.world.clock.now()), kind, schema_name, payload)
 
     def _integration(self, case: Case, event: DomainEvent, subscription: dict[str, Any]) -> None:
         meta = {"orgId": case.org_id, "widgetId": case.widget_id, "caseId": case.case_id, "event": event.kind}
@@ -110,7 +117,7 @@ class Dispatcher:
         else:
             payload = payloads.integration_json(self.world, case)
             body, content_type = self._checked("integration", "integration-api", payload), "application/json"
-        headers = self._headers(content_type, subscription.get("authToken"))
+        headers = request_headers(content_type, subscription.get("authToken"))
         self.engine.enqueue("integration", "POST", subscription["url"], headers, body, meta)
 
     def _conversation_events(self, case: Case, event: DomainEvent, subscription: dict[str, Any]) -> None:
@@ -124,7 +131,7 @@ class Dispatcher:
                     "event": payload["event"],
                 }
                 body = self._checked("conversation_event", "conversation-event", payload)
-                headers = self._headers("application/json", subscription.get("authToken"))
+                headers = request_headers("application/json", subscription.get("authToken"))
                 self.engine.enqueue("conversation_event", "POST", subscription["url"], headers, body, meta)
 
     def _agent_status(self, event: DomainEvent) -> None:
@@ -135,7 +142,7 @@ class Dispatcher:
         if payload is None:
             return
         body = self._checked("agent_status", "agent-status-event", payload)
-        headers = self._headers("application/json", org.agent_status_webhook.get("authToken"))
+        headers = request_headers("application/json", org.agent_status_webhook.get("authToken"))
         meta = {"orgId": org.org_id, "agentId": payload["agent_id"], "event": payload["status"]}
         self.engine.enqueue("agent_status", "POST", org.agent_status_webhook["url"], headers, body, meta)
 
@@ -159,5 +166,5 @@ class Dispatcher:
 
         url = _with_query(subscription["url"], params)
         self.engine.enqueue(
-            "get_contact", "GET", url, self._headers(None, None), b"", meta, on_answer=answered
+            "get_contact", "GET", url, request_headers(None, None), b"", meta, on_answer=answered
         )

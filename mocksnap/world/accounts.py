@@ -157,10 +157,14 @@ class AccountCommands(WorldBase):
         agents: list[WidgetAgent],
         **settings: Any,
     ) -> Widget:
-        """Replace the agents and the settings given; settings not given keep their value."""
+        """Replace the human agents and the settings given; settings not given keep their value, and the
+        widget's bots (set up in the world document, never through the Provisioning API) stay."""
         owner_email = owner_email.strip().lower()
         agents, settings = self._check_widget(org, owner_email, agents, settings)
-        updated = replace(self.owned_widget(org, widget_id, owner_email), agents=agents, **settings)
+        current = self.owned_widget(org, widget_id, owner_email)
+        named = {a.agent_id for a in agents}
+        bots = [a for a in current.agents if a.is_bot and a.agent_id not in named]
+        updated = replace(current, agents=agents + bots, **settings)
         self._conform("widget", document.widget_to_doc(org, updated))
         org.widgets[widget_id] = updated
         self._staff(org)

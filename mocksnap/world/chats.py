@@ -1,15 +1,19 @@
 """Commands on cases: a chat's life from queued to closed, and offline messages.
 
-queued (broadcast to the widget's online agents) -> assigned (an agent accepted) -> closed, ended by the
-visitor, the agent, `timed_out` after inactivity, or `no_agents_found` when nobody accepted in time. Every
-delay is a timer on the clock, so a manual clock plays a chat out exactly.
+queued (taken at once by the widget's first online bot, or else broadcast to its online human agents) ->
+assigned (an agent accepted) -> closed, ended by the visitor, the agent, `timed_out` after inactivity, or
+`no_agents_found` when nobody accepted in time. A bot hands a chat on by transfers, which may restrict who
+takes it next (humans only, or agents with certain tags). Every delay is a timer on the clock, so a manual
+clock plays a chat out exactly.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from mocksnap.clock import Timer
+from mocksnap.world import schedule
 from mocksnap.world.base import WorldBase, normalize_agent_id
 from mocksnap.world.errors import Invalid, NotFound
 from mocksnap.world.models import (
@@ -19,6 +23,7 @@ from mocksnap.world.models import (
     Case,
     Entry,
     Organization,
+    Route,
     Visitor,
     Widget,
     WidgetAgent,
@@ -27,6 +32,7 @@ from mocksnap.world.models import (
 EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 QUEUE_TIMEOUT_S = 120  # a chat nobody accepted by then ends as no_agents_found
 INACTIVITY_TIMEOUT_S = 30 * 60  # a chat with no message for this long ends as timed_out
+BAN_S = 24 * 3600  # how long a (temporary) ban of a visitor lasts; a ban of an IP address lasts for good
 WAITING_LINE = "/NFO Just a moment...<br>"
 
 
@@ -73,8 +79,13 @@ class ChatCommands(WorldBase):
             kind, self.clock.now(), case.org_id, caseId=case.case_id, widgetId=case.widget_id, **data
         )
 
-    def online_agents(self, org: Organization, widget: Widget) -> list[WidgetAgent]:
-        return [a for a in widget.agents if org.agents[a.agent_id].status == "online"]
+    def online_agents(
+        self, org: Organization, widget: Widget, route: Route | None = None
+    ) -> list[WidgetAgent]:
+        """The widget's online agents, bots included, that the route (if any) lets take a chat."""
+        return [
+            a for a in widget.agents if org.agents[a.agent_id].status == "online" and _route_allows(route, a)
+        ]
 
     # -- starting ------------------------------------------------------------------------------------
 
@@ -87,6 +98,7 @@ class ChatCommands(WorldBase):
         *,
         offline: bool = False,
         proactive: bool = False,
+        proactive_message: str | None = None,
     ) -> Case:
         """A chat, or an offline message when asked for one or when chat is not online for the widget."""
         found = self.widget(widget_id)
@@ -97,6 +109,9 @@ class ChatCommands(WorldBase):
             raise Invalid("email is required by this widget")
         if widget.message_required and not message:
             raise Invalid("visitorMessage is required by this widget")
+        banned = self.ban_of(org, visitor)
+        if banned:
+            raise Invalid(f"the visitor is banned ({banned})")
         offline = offline or not self.is_online(org, widget)
         now = self.clock.now_ms()
         case = Case(
@@ -104,12 +119,17 @@ class ChatCommands(WorldBase):
             org_id=org.org_id,
             widget_id=widget_id,
             kind="offline" if offline else "chat",
-            source_id=SOURCE_OFFLINE if offline else SOURCE_PROACTIVE if proactive else SOURCE_CHAT,
+            source_id=SOURCE_OFFLINE
+            if offline
+            else SOURCE_PROACTIVE
+            if proactive or proactive_message
+            else SOURCE_CHAT,
             created_ms=now,
             visitor=visitor,
             description=message or "",
             state="closed" if offline else "queued",
             last_activity_ms=now,
+            proactive_message=proactive_message or None,
         )
         if message:
             self._line(case, "VISITOR", "", "", message)
@@ -124,14 +144,21 @@ class ChatCommands(WorldBase):
         self._timer(case, "queue", QUEUE_TIMEOUT_S, lambda: self._queue_timeout(case))
         self._timer(case, "inactivity", INACTIVITY_TIMEOUT_S, lambda: self._inactivity(case))
         self._emit("case.queued", case)
-        self._broadcast(case)
+        self._offer(case)
         return case
 
-    def _broadcast(self, case: Case) -> None:
+    def _offer(self, case: Case) -> None:
+        """A queued chat goes to the first online bot it may go to; otherwise it is broadcast to the online
+        humans it may go to, for one of them to accept."""
         org, widget = self._widget_of(case)
-        agents = [a.agent_id for a in self.online_agents(org, widget)]
-        if agents:
-            self._emit("case.broadcasted", case, agents=agents)
+        candidates = self.online_agents(org, widget, case.route)
+        bot = next((a for a in candidates if a.is_bot), None)
+        if bot is not None:
+            self.accept(case, bot.agent_id)
+            return
+        humans = [a.agent_id for a in candidates]
+        if humans:
+            self._emit("case.broadcasted", case, agents=humans)
 
     def _queue_timeout(self, case: Case) -> None:
         if case.state == "queued":
@@ -162,29 +189,49 @@ class ChatCommands(WorldBase):
         agent = self._staff_member(org, widget, agent_id)
         if org.agents[agent.agent_id].status == "offline":
             raise Invalid(f"agentId {agent.agent_id} is offline")
+        if not _route_allows(case.route, agent):
+            raise Invalid(
+                f"chat {case.case_id} waits for {_route_text(case.route)}; {agent.agent_id} is not one"
+            )
         self._cancel_timer(case, "queue")
-        case.state = "assigned"
+        case.state, case.route = "assigned", None
         case.accepted_ms = self.clock.now_ms()
         self._join(case, agent)
         self._emit("case.assigned", case, agentId=agent.agent_id)
         return case
 
     def agent_message(
-        self, case: Case, agent_id: str, text: str, translations: dict[str, str] | None = None
+        self,
+        case: Case,
+        agent_id: str,
+        text: str,
+        translations: dict[str, str] | None = None,
+        attachment: dict[str, Any] | None = None,
     ) -> Case:
+        """A line of the chat's agent (a BOT line when the agent is a bot), with what a bot shows with it:
+        display responses (buttons) or cards."""
         self._open_chat(case)
         agent_id = normalize_agent_id(agent_id)
         if case.state != "assigned":
             raise Invalid(f"chat {case.case_id} has no agent yet; accept it first")
         if case.agent_id != agent_id:
             raise Invalid(f"agentId {agent_id} is not the agent of chat {case.case_id} ({case.agent_id} is)")
-        if not text:
+        if not text and not attachment:
             raise Invalid("text must not be empty")
         member = self._staff_member(*self._widget_of(case), agent_id)  # its id string is shared, not copied
-        self._line(case, "AGENT", member.agent_id, member.alias, text, translations=translations or None)
+        sender = "BOT" if member.is_bot else "AGENT"
+        self._line(
+            case,
+            sender,
+            member.agent_id,
+            member.alias,
+            text,
+            translations=translations or None,
+            attachment=attachment or None,
+        )
         case.agent_typing = False
         case.last_activity_ms = self.clock.now_ms()
-        self._emit("case.message", case, sender="AGENT", agentId=agent_id)
+        self._emit("case.message", case, sender=sender, agentId=agent_id)
         if case.responded_ms is None:
             case.responded_ms = case.last_activity_ms
             self._emit("case.responded", case, agentId=agent_id)
@@ -197,8 +244,17 @@ class ChatCommands(WorldBase):
         case.agent_typing = typing
         return case
 
-    def transfer(self, case: Case, *, agent_id: str | None = None, widget_id: str | None = None) -> Case:
-        """To another agent of the case's widget, or to the queue of another widget of the organization."""
+    def transfer(
+        self,
+        case: Case,
+        *,
+        agent_id: str | None = None,
+        widget_id: str | None = None,
+        humans_only: bool = False,
+        tags: tuple[str, ...] = (),
+    ) -> Case:
+        """To another agent of the case's widget, or to the queue of a widget of the organization: another
+        one, or its own when the chat is handed to its humans only or to the agents with one of `tags`."""
         self._open_chat(case)
         if (agent_id is None) == (widget_id is None):
             raise Invalid("transfer to an agentId or to a widgetId")
@@ -213,6 +269,7 @@ class ChatCommands(WorldBase):
             if case.state == "queued":
                 self._cancel_timer(case, "queue")
                 case.state, case.accepted_ms = "assigned", self.clock.now_ms()
+            case.route = None
             self._join(case, agent)
             self._emit(
                 "case.transferred", case, toAgentId=agent.agent_id, toWidgetId=case.widget_id, **previous
@@ -221,17 +278,65 @@ class ChatCommands(WorldBase):
         target = org.widgets.get(widget_id)
         if target is None:
             raise NotFound(f"no widget {widget_id} in organization {org.org_id}")
-        if target.uuid == case.widget_id:
+        route = Route(humans_only, tuple(tags), case.agent_id) if humans_only or tags else None
+        if target.uuid == case.widget_id and route is None:
             raise Invalid(f"chat {case.case_id} is already on widget {target.uuid}")
-        self._unindex(case)
-        case.widget_id, case.state, case.agent_id = target.uuid, "queued", None
-        self._index(case)
+        if target.uuid != case.widget_id:
+            self._unindex(case)
+            case.widget_id = target.uuid
+            self._index(case)
+        case.state, case.agent_id, case.route = "queued", None, route
+        if tags:
+            case.tags = tuple(tags)
         self._line(case, "SYSTEM", "", "", WAITING_LINE)
         self._timer(case, "queue", QUEUE_TIMEOUT_S, lambda: self._queue_timeout(case))
         self._emit("case.transferred", case, toAgentId=None, toWidgetId=target.uuid, **previous)
         self._emit("case.queued", case)
-        self._broadcast(case)
+        self._offer(case)
         return case
+
+    def transfer_refusal(
+        self,
+        case: Case,
+        *,
+        agent_id: str | None = None,
+        widget_id: str | None = None,
+        humans_only: bool = False,
+        tags: tuple[str, ...] = (),
+    ) -> tuple[str, str] | None:
+        """Why a bot's transfer would fail, as the Bot API's error code and a message; None when it can go.
+
+        WIDGET_NOT_FOUND: no such widget anywhere. TRANSFER_NOT_ALLOWED: the widget is another
+        organization's, or a plain widget transfer names the chat's own widget. NO_AGENTS_AVAILABLE: the
+        destination is offline (closed, conversations off) or has no online agent the transfer may reach.
+        """
+        org, widget = self._widget_of(case)
+        if agent_id is not None:
+            member = next((a for a in widget.agents if a.agent_id == normalize_agent_id(agent_id)), None)
+            if member is None or org.agents[member.agent_id].status != "online":
+                return (
+                    "NO_AGENTS_AVAILABLE",
+                    f"{normalize_agent_id(agent_id)} is not an online agent of this widget",
+                )
+            if member.agent_id == case.agent_id:
+                return "TRANSFER_NOT_ALLOWED", f"the chat is already with {member.agent_id}"
+            return None
+        found = self.widget(widget_id or "")
+        if found is None:
+            return "WIDGET_NOT_FOUND", f"no widget {widget_id}"
+        target_org, target = found
+        if target_org is not org:
+            return "TRANSFER_NOT_ALLOWED", f"widget {widget_id} belongs to another organization"
+        if target.uuid == case.widget_id and not (humans_only or tags):
+            return "TRANSFER_NOT_ALLOWED", f"the chat is already on widget {widget_id}"
+        if not target.enable_conversations or not schedule.is_open(
+            target.conversation_schedule, self.clock.now()
+        ):
+            return "NO_AGENTS_AVAILABLE", f"widget {widget_id} is offline"
+        route = Route(humans_only, tuple(tags), case.agent_id)
+        if not self.online_agents(org, target, route):
+            return "NO_AGENTS_AVAILABLE", f"widget {widget_id} has no online {_route_text(route)}"
+        return None
 
     def label(self, case: Case, name: str, value: str) -> Case:
         """Set a label (an operator variable): a name set again takes the new value."""
@@ -245,15 +350,30 @@ class ChatCommands(WorldBase):
 
     # -- visitors -------------------------------------------------------------------------------------
 
-    def visitor_message(self, case: Case, text: str) -> Case:
-        """A visitor's line; the first email address a visitor without one writes becomes theirs."""
+    def visitor_message(self, case: Case, text: str, response_id: str | None = None) -> Case:
+        """A visitor's line; the first email address a visitor without one writes becomes theirs.
+
+        A click on one of the display responses (buttons) a bot offered since the visitor last wrote is a
+        line with the button's text: named by its id, or by its text; the event then carries the id.
+        """
         self._open_chat(case)
+        buttons = _offered_buttons(case)
+        if response_id is not None:
+            button = next((b for b in buttons if b.get("id") == response_id), None)
+            if button is None:
+                raise Invalid(
+                    f"displayResponseId {response_id} is not a display response offered to the visitor"
+                )
+            text = text or button["text"]
+        else:
+            button = next((b for b in buttons if b["text"] == text), None)
         if not text:
             raise Invalid("messageBody must not be empty")
         self._line(case, "VISITOR", "", "", text)
         case.visitor_typing = False
         case.last_activity_ms = self.clock.now_ms()
-        self._emit("case.message", case, sender="VISITOR")
+        clicked = {"responseId": button["id"]} if button is not None and "id" in button else {}
+        self._emit("case.message", case, sender="VISITOR", **clicked)
         if case.visitor.email is None:
             found = EMAIL_IN_TEXT.search(text)
             if found:
@@ -272,6 +392,48 @@ class ChatCommands(WorldBase):
         if case.kind == "chat" and case.state != "closed":
             case.visitor_typing = typing
         return case
+
+    def redirect(self, case: Case, url: str) -> Case:
+        """Send the visitor's browser to another page (the bot's GOTO): a line their chat window acts on."""
+        self._open_chat(case)
+        if not url:
+            raise Invalid("url must not be empty")
+        self._line(case, "SYSTEM", case.agent_id or "", "", f"/GTO {url}")
+        self._emit("case.redirected", case, url=url)
+        return case
+
+    # -- bans -----------------------------------------------------------------------------------------
+
+    def ban(self, case: Case, *, ip: bool = False) -> Case:
+        """Ban the chat's visitor (for BAN_S; by email, or by IP address when they gave none), or their IP
+        address for good; then end the chat. A banned visitor cannot start another chat."""
+        self._open_chat(case)
+        org = self.orgs[case.org_id]
+        if ip or not case.visitor.email:
+            key = f"ip:{case.visitor.ip_address}" if case.visitor.ip_address else None
+        else:
+            key = f"email:{case.visitor.email}"
+        until = None if ip else self.clock.now_ms() + BAN_S * 1000
+        if key is not None:
+            org.bans[key] = until
+            self.events.emit(
+                "visitor.banned", self.clock.now(), org.org_id, ban=key, untilMs=until, caseId=case.case_id
+            )
+        return self.close(case, "agent")
+
+    def ban_of(self, org: Organization, visitor: Visitor) -> str | None:
+        """The ban that keeps this visitor out right now, if any."""
+        now = self.clock.now_ms()
+        keys = [
+            f"email:{visitor.email}" if visitor.email else None,
+            f"ip:{visitor.ip_address}" if visitor.ip_address else None,
+        ]
+        for key in keys:
+            if key in org.bans:
+                until = org.bans[key]
+                if until is None or until > now:
+                    return key
+        return None
 
     # -- ending ---------------------------------------------------------------------------------------
 
@@ -298,3 +460,29 @@ class ChatCommands(WorldBase):
         case.survey_score, case.survey_comments = score, comment or None
         self._emit("case.surveyed", case, agentId=case.agent_id, score=score, comment=case.survey_comments)
         return case
+
+
+def _route_allows(route: Route | None, agent: WidgetAgent) -> bool:
+    if route is None:
+        return True
+    if (route.humans_only and agent.is_bot) or agent.agent_id == route.exclude:
+        return False
+    return not route.tags or any(tag in agent.tags for tag in route.tags)
+
+
+def _route_text(route: Route | None) -> str:
+    who = "human agents" if route is not None and route.humans_only else "agents"
+    if route is not None and route.tags:
+        who += " tagged " + " or ".join(route.tags)
+    return who
+
+
+def _offered_buttons(case: Case) -> list[dict[str, str]]:
+    """The display responses of the bot's lines since the visitor's last line, newest line first."""
+    offered: list[dict[str, str]] = []
+    for entry in reversed(case.entries):
+        if entry.sender == "VISITOR":
+            break
+        if entry.attachment and "displayResponses" in entry.attachment:
+            offered.extend(entry.attachment["displayResponses"])
+    return offered

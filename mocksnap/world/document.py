@@ -149,6 +149,7 @@ def build(document: Any) -> dict[str, Organization]:
                 message_required=widget_doc.get("messageRequired", False),
                 screenshot_required=widget_doc.get("screenshotRequired", False),
                 integrations=copy.deepcopy(widget_doc.get("integrations", {})),
+                identity_secret=widget_doc.get("visitorIdentityVerification", {}).get("secret"),
             )
             if "conversationSchedule" in widget_doc:
                 widget.conversation_schedule = schedule_from_doc(widget_doc["conversationSchedule"])
@@ -162,7 +163,12 @@ def build(document: Any) -> dict[str, Organization]:
                     problem(f"{wat}/agents/{a}/agentId", f"agent {agent_id} is on this widget twice")
                 widget.agents.append(
                     WidgetAgent(
-                        agent_id, agent_doc["agentAlias"], agent_doc["agentAvatar"], agent_doc["agentType"]
+                        agent_id,
+                        agent_doc["agentAlias"],
+                        agent_doc["agentAvatar"],
+                        agent_doc["agentType"],
+                        tuple(agent_doc.get("tags", ())),
+                        copy.deepcopy(agent_doc.get("bot")),
                     )
                 )
                 agent = Agent(agent_id, agent_doc.get("status", "offline"), agent_doc.get("subStatus"))
@@ -237,6 +243,9 @@ def widget_to_doc(org: Organization, widget: Widget) -> dict[str, Any]:
             "screenshotRequired": widget.screenshot_required,
             "conversationSchedule": schedule_doc,
             "integrations": copy.deepcopy(widget.integrations) or None,
+            "visitorIdentityVerification": (
+                {"secret": widget.identity_secret} if widget.identity_secret else None
+            ),
             "agents": [
                 _without_none(
                     {
@@ -244,6 +253,8 @@ def widget_to_doc(org: Organization, widget: Widget) -> dict[str, Any]:
                         "agentAlias": a.alias,
                         "agentAvatar": a.avatar,
                         "agentType": a.agent_type,
+                        "tags": list(a.tags) or None,
+                        "bot": copy.deepcopy(a.bot),
                         "status": status.status,
                         "subStatus": status.sub_status,
                     }

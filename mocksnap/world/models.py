@@ -7,7 +7,7 @@ from typing import Any
 
 AGENT_ID_PREFIX = "wc:"
 ACCOUNT_TYPES = ("trial", "biz", "entr", "prem", "enterprise")
-AGENT_TYPES = ("webclient", "google", "skype")
+AGENT_TYPES = ("webclient", "google", "skype", "bot")
 AGENT_STATUSES = ("online", "pause", "offline")
 DAYS_OF_WEEK = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 
@@ -38,12 +38,18 @@ class Agent:
 
 @dataclass
 class WidgetAgent:
-    """How an agent appears on one widget."""
+    """How an agent appears on one widget; a bot (agent_type "bot") also has the webhook it is reached at."""
 
     agent_id: str
     alias: str
     avatar: str
     agent_type: str
+    tags: tuple[str, ...] = ()
+    bot: dict[str, Any] | None = None  # {url, authToken}, as in the world document
+
+    @property
+    def is_bot(self) -> bool:
+        return self.agent_type == "bot"
 
 
 @dataclass
@@ -72,6 +78,7 @@ class Widget:
     message_required: bool = False
     screenshot_required: bool = False
     conversation_schedule: ConversationSchedule | None = None
+    identity_secret: str | None = None  # Visitor Identity Verification: the key of the visitors' HMACs
     # Where the vendor calls out for this widget, as in the world document (integrationApi,
     # conversationEvents, getContact), checked against the world schema.
     integrations: dict[str, Any] = field(default_factory=dict)
@@ -88,6 +95,8 @@ class Organization:
     agents: dict[str, Agent] = field(default_factory=dict)
     account_templates: dict[str, AccountTemplate] = field(default_factory=dict)
     agent_status_webhook: dict[str, Any] | None = None  # {url, authToken}, as in the world document
+    # Banned visitors: "email:<address>" or "ip:<address>" -> until when (epoch ms), None for good.
+    bans: dict[str, int | None] = field(default_factory=dict)
 
 
 # -- cases ----------------------------------------------------------------------------------------------
@@ -96,6 +105,15 @@ class Organization:
 SENDERS = ("VISITOR", "AGENT", "BOT", "SYSTEM", "NOTE")
 ENDED_BY = ("visitor", "agent", "timed_out", "no_agents_found")
 SOURCE_OFFLINE, SOURCE_CHAT, SOURCE_PROACTIVE = 1, 2, 3
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Who may take a queued chat a bot handed on: humans only, or only the agents with one of the tags."""
+
+    humans_only: bool = False
+    tags: tuple[str, ...] = ()
+    exclude: str | None = None  # the agent who handed it on, who does not get it back
 
 
 @dataclass(slots=True)
@@ -112,6 +130,8 @@ class Entry:
     at_ms: int
     message: str
     translations: dict[str, str] | None = None
+    # What a bot showed with the line: {"displayResponses": [{text, id?}]} or {"cards": {layout, cards}}.
+    attachment: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -135,6 +155,7 @@ class Visitor:
     latitude: float | None = None
     longitude: float | None = None
     javascript_variables: list[tuple[str, str]] | None = None
+    hmac: str | None = None  # what the visitor's site signed their email with, for identity verification
 
 
 @dataclass(slots=True)
@@ -161,6 +182,9 @@ class Case:
     survey_comments: str | None = None
     visitor_transcript_email: str | None = None
     contact: str | None = None  # what the Get Contact plugin answered about the visitor
+    proactive_message: str | None = None  # the prompt a proactive chat started from
+    route: Route | None = None  # set while a chat a bot handed on waits for the agents it was handed to
+    tags: tuple[str, ...] = ()  # the tags of the last TAG_TRANSFER, sent to the bot it reaches
     agent_typing: bool = False
     visitor_typing: bool = False
 

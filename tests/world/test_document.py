@@ -67,7 +67,7 @@ def test_schema_errors_are_all_listed_with_their_paths() -> None:
     assert _broken(change) == [
         "/organizations/0/apiToken organizations[0].apiToken is required",
         "/organizations/0/widgets/0/agents/0/agentType organizations[0].widgets[0].agents[0].agentType "
-        'must be one of: "webclient", "google", "skype"',
+        'must be one of: "webclient", "google", "skype", "bot"',
     ]
 
 
