@@ -129,6 +129,7 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/__admin/autopilot", admin.AutopilotSwitch(autopilot))
     app.add_route("/__admin/organizations/{org_id}/agents/{agent_id}/status", admin.AgentStatus(world))
     app.add_route("/__admin/widgets/{widget_id}/integrations", admin.WidgetIntegrations(world))
+    app.add_route("/__admin/widgets/{widget_id}/agents/{agent_id}", admin.WidgetAgentEntry(world))
     app.add_route("/__admin/organizations/{org_id}/agent-status-webhook", admin.AgentStatusWebhook(world))
     app.add_route("/__admin/cases", admin.Cases(world))
     app.add_route("/__admin/cases/{case_id}", admin.CaseDetail(world))

@@ -115,7 +115,7 @@ def describe(error: ValidationError) -> str:
     """A one-line message that names the field, e.g. `email must be less than 100 characters`."""
     field = _field(error)
     kind, value, sub = error.validator, error.validator_value, error.schema
-    if kind == "pattern" and "x-error" in sub:
+    if kind in ("pattern", "not") and "x-error" in sub:
         return f"{field} {sub['x-error']}"
     if kind == "required":
         return f"{field} is required"

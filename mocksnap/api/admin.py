@@ -17,6 +17,8 @@ from mocksnap.webhooks.delivery import DeliveryEngine
 from mocksnap.webhooks.dispatch import Violations
 from mocksnap.world import DocumentError, World
 from mocksnap.world import document as world_document
+from mocksnap.world.base import normalize_agent_id
+from mocksnap.world.document import agent_to_doc
 from mocksnap.world.models import AGENT_ID_PREFIX, Case, Organization, Widget
 
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
@@ -331,6 +333,39 @@ class WidgetIntegrations:
         org, _ = self._found(widget_id)
         body = checked("world#/$defs/integrations", await json_body(req))
         send_json(resp, self.world.set_integrations(org, widget_id, body).integrations)
+
+
+class WidgetAgentEntry:
+    """PUT / DELETE /__admin/widgets/{widget_id}/agents/{agent_id}: put an agent (a bot, with its webhook and
+    tags, or a human) on a widget, as its entry in the world document; or take them off."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    def _org(self, widget_id: str) -> Organization:
+        found = self.world.widget(widget_id)
+        if found is None:
+            raise ApiError(404, f"no widget {widget_id}")
+        return found[0]
+
+    async def on_put(
+        self, req: falcon.asgi.Request, resp: falcon.asgi.Response, widget_id: str, agent_id: str
+    ) -> None:
+        org = self._org(widget_id)
+        body = await json_body(req)
+        if isinstance(body, dict):
+            body = {"agentId": normalize_agent_id(agent_id), **body}
+            if body["agentId"] != normalize_agent_id(agent_id):
+                raise ApiError(400, "agentId must be the agent of the URL")
+        entry = checked("admin-widget-agent", body)
+        member = self.world.put_widget_agent(org, widget_id, entry)
+        send_json(resp, agent_to_doc(org, member))
+
+    async def on_delete(
+        self, req: falcon.asgi.Request, resp: falcon.asgi.Response, widget_id: str, agent_id: str
+    ) -> None:
+        self.world.remove_widget_agent(self._org(widget_id), widget_id, agent_id)
+        resp.status = falcon.HTTP_204
 
 
 class AgentStatusWebhook:

@@ -209,6 +209,41 @@ class AccountCommands(WorldBase):
         )
         return agent
 
+    def put_widget_agent(self, org: Organization, widget_id: str, entry: dict[str, Any]) -> WidgetAgent:
+        """Add an agent (a bot included) to a widget, or replace the one with that agentId, from an agent
+        entry of the world document; a status in it becomes the agent's status across the organization."""
+        widget = org.widgets.get(widget_id)
+        if widget is None:
+            raise NotFound(f"no widget {widget_id}")
+        self._conform("agent", entry)
+        member, status = document.agent_from_doc(entry)
+        agents = [a for a in widget.agents if a.agent_id != member.agent_id]
+        at = next((i for i, a in enumerate(widget.agents) if a.agent_id == member.agent_id), len(agents))
+        agents.insert(at, member)
+        widget.agents = agents
+        self._staff(org)
+        self.events.emit("widget.updated", self.clock.now(), org.org_id, widgetId=widget_id)
+        if "status" in entry or "subStatus" in entry:
+            self.set_agent_status(org, member.agent_id, status.status, status.sub_status)
+        return member
+
+    def remove_widget_agent(self, org: Organization, widget_id: str, agent_id: str) -> None:
+        """Take an agent off a widget; refused for the widget's last agent and while they have chats there."""
+        widget = org.widgets.get(widget_id)
+        if widget is None:
+            raise NotFound(f"no widget {widget_id}")
+        agent_id = normalize_agent_id(agent_id)
+        if all(a.agent_id != agent_id for a in widget.agents):
+            raise NotFound(f"no agent {agent_id} on widget {widget_id}")
+        if len(widget.agents) == 1:
+            raise Invalid(f"{agent_id} is the last agent of widget {widget_id}")
+        chatting = sum(c.widget_id == widget_id and c.agent_id == agent_id for c in self.open_chats.values())
+        if chatting:
+            raise Invalid(f"{agent_id} has {chatting} chat(s) under way on widget {widget_id}")
+        widget.agents = [a for a in widget.agents if a.agent_id != agent_id]
+        self._staff(org)
+        self.events.emit("widget.updated", self.clock.now(), org.org_id, widgetId=widget_id)
+
     # -- outbound subscriptions -----------------------------------------------------------------------
 
     def set_integrations(self, org: Organization, widget_id: str, integrations: dict[str, Any]) -> Widget:

@@ -161,17 +161,8 @@ def build(document: Any) -> dict[str, Organization]:
                 agent_id = agent_doc["agentId"]
                 if any(existing.agent_id == agent_id for existing in widget.agents):
                     problem(f"{wat}/agents/{a}/agentId", f"agent {agent_id} is on this widget twice")
-                widget.agents.append(
-                    WidgetAgent(
-                        agent_id,
-                        agent_doc["agentAlias"],
-                        agent_doc["agentAvatar"],
-                        agent_doc["agentType"],
-                        tuple(agent_doc.get("tags", ())),
-                        copy.deepcopy(agent_doc.get("bot")),
-                    )
-                )
-                agent = Agent(agent_id, agent_doc.get("status", "offline"), agent_doc.get("subStatus"))
+                member, agent = agent_from_doc(agent_doc)
+                widget.agents.append(member)
                 known = org.agents.setdefault(agent_id, agent)
                 if (known.status, known.sub_status) != (agent.status, agent.sub_status):
                     problem(
@@ -228,7 +219,7 @@ def user_to_doc(user: User) -> dict[str, Any]:
 
 
 def widget_to_doc(org: Organization, widget: Widget) -> dict[str, Any]:
-    """The widget's entry in the world document; an agent new to the organization shows as offline."""
+    """The widget's entry in the world document."""
     schedule_doc = schedule_to_doc(widget.conversation_schedule) if widget.conversation_schedule else None
     return _without_none(
         {
@@ -246,22 +237,37 @@ def widget_to_doc(org: Organization, widget: Widget) -> dict[str, Any]:
             "visitorIdentityVerification": (
                 {"secret": widget.identity_secret} if widget.identity_secret else None
             ),
-            "agents": [
-                _without_none(
-                    {
-                        "agentId": a.agent_id,
-                        "agentAlias": a.alias,
-                        "agentAvatar": a.avatar,
-                        "agentType": a.agent_type,
-                        "tags": list(a.tags) or None,
-                        "bot": copy.deepcopy(a.bot),
-                        "status": status.status,
-                        "subStatus": status.sub_status,
-                    }
-                )
-                for a in widget.agents
-                for status in [org.agents.get(a.agent_id, Agent(a.agent_id))]
-            ],
+            "agents": [agent_to_doc(org, a) for a in widget.agents],
+        }
+    )
+
+
+def agent_from_doc(doc: dict[str, Any]) -> tuple[WidgetAgent, Agent]:
+    """A widget's agent entry of a world document: how the agent appears on the widget, and their status."""
+    member = WidgetAgent(
+        doc["agentId"],
+        doc["agentAlias"],
+        doc["agentAvatar"],
+        doc["agentType"],
+        tuple(doc.get("tags", ())),
+        copy.deepcopy(doc.get("bot")),
+    )
+    return member, Agent(doc["agentId"], doc.get("status", "offline"), doc.get("subStatus"))
+
+
+def agent_to_doc(org: Organization, member: WidgetAgent) -> dict[str, Any]:
+    """The agent's entry on a widget; an agent new to the organization shows as offline."""
+    status = org.agents.get(member.agent_id, Agent(member.agent_id))
+    return _without_none(
+        {
+            "agentId": member.agent_id,
+            "agentAlias": member.alias,
+            "agentAvatar": member.avatar,
+            "agentType": member.agent_type,
+            "tags": list(member.tags) or None,
+            "bot": copy.deepcopy(member.bot),
+            "status": status.status,
+            "subStatus": status.sub_status,
         }
     )
 

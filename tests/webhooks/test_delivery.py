@@ -196,3 +196,81 @@ def test_attempts_cut_short_by_a_stop_are_taken_up_again_at_the_next_start(recei
     assert delivery.status == "queued"
     asyncio.run(second_loop())
     assert delivery.status == "delivered"
+
+
+def test_a_single_attempt_delivery_fails_at_once_and_says_so(receiver: Receiver) -> None:
+    async def scenario() -> None:
+        engine = engine_on_manual_clock()
+        engine.start(asyncio.get_running_loop())
+        failed = []
+        receiver.fail_next(1, status=503)
+        delivery = engine.enqueue(
+            "bot", "POST", receiver.url(), {}, b"x", retry=False, on_failure=failed.append
+        )
+        await engine.idle()
+        assert (delivery.status, delivery.next_attempt_at) == ("failed", None)
+        assert [(a.status, a.error) for a in delivery.attempts] == [(503, "HTTP 503")]
+        assert failed == [delivery]
+        assert engine.find(status="failed") == [delivery]
+        await engine.stop()
+
+    run(scenario)
+
+
+def test_an_answer_the_handler_refuses_fails_the_delivery_with_its_reason(receiver: Receiver) -> None:
+    async def scenario() -> None:
+        engine = engine_on_manual_clock()
+        engine.start(asyncio.get_running_loop())
+        failed, answered = [], []
+
+        def refuse(delivery) -> str:
+            answered.append(delivery.response_body)
+            return "the reply is not JSON"
+
+        delivery = engine.enqueue(
+            "bot", "POST", receiver.url(), {}, b"x", on_answer=refuse, on_failure=failed.append, retry=False
+        )
+        await engine.idle()
+        assert answered == [b"ok"]
+        assert delivery.status == "failed"
+        assert [(a.status, a.error) for a in delivery.attempts] == [(200, "the reply is not JSON")]
+        assert failed == [delivery]
+        await engine.stop()
+
+    run(scenario)
+
+
+def test_lanes_keep_order_within_themselves_but_do_not_hold_each_other_back(receiver: Receiver) -> None:
+    async def scenario() -> None:
+        engine = engine_on_manual_clock(timeout=0.5)
+        engine.start(asyncio.get_running_loop())
+        receiver.hang_next(1, 1.0)  # the first chat's first call hangs past the timeout
+        slow = engine.enqueue("bot", "POST", receiver.url(), {}, b"a1", retry=False, lane="chat-a")
+        after = engine.enqueue("bot", "POST", receiver.url(), {}, b"a2", retry=False, lane="chat-a")
+        other = engine.enqueue("bot", "POST", receiver.url(), {}, b"b1", retry=False, lane="chat-b")
+        await engine.idle()
+        assert (slow.status, after.status, other.status) == ("failed", "delivered", "delivered")
+        bodies = [r.body for r in receiver.requests]
+        assert bodies.index(b"b1") < bodies.index(b"a2")  # chat b went while chat a waited
+        assert bodies.index(b"a1") < bodies.index(b"a2")
+        assert engine._queues == {}  # finished lanes are forgotten
+        await engine.stop()
+
+    run(scenario)
+
+
+def test_giving_up_after_two_hours_calls_the_failure_handler(receiver: Receiver) -> None:
+    async def scenario() -> None:
+        engine = engine_on_manual_clock()
+        engine.start(asyncio.get_running_loop())
+        failed = []
+        receiver.fail_next(100)
+        delivery = engine.enqueue("integration", "POST", receiver.url(), {}, b"x", on_failure=failed.append)
+        await engine.idle()
+        assert failed == []
+        await engine.scheduler.advance_async(GIVE_UP_AFTER_S, settle=engine.idle)
+        assert delivery.status == "email_fallback"
+        assert failed == [delivery]
+        await engine.stop()
+
+    run(scenario)
