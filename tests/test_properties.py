@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import base64
 import copy
+import hashlib
+import hmac
 import json
 import logging
 import re
@@ -26,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from urllib.parse import parse_qs, parse_qsl, quote, urlencode, urlsplit
 
 import yaml
 from falcon.testing import Result, TestClient
@@ -41,7 +43,7 @@ from mocksnap.clock import ManualClock, iso, to_ms
 from mocksnap.webhooks.delivery import DeliveryEngine
 from mocksnap.webhooks.dispatch import Dispatcher
 from mocksnap.world import World
-from mocksnap.world.models import Visitor
+from mocksnap.world.models import Case, Organization, Visitor
 from tests.conftest import (
     API_TOKEN,
     MONDAY_MORNING_BERLIN,
@@ -126,13 +128,114 @@ HOOKS_SUBSCRIPTIONS = {
 }
 
 
-class RefusedTransport:
-    """Every delivery attempt refused at once: no network, and the same outcome every run."""
+# -- bots ----------------------------------------------------------------------------------------------------
+
+BOT_WIDGET = "b0700000-0000-4000-8000-000000000001"  # 24x7: a bot first, then Tina (tagged BILLING), Michael
+SOLO_WIDGET = "b0700000-0000-4000-8000-000000000002"  # a bot whose webhook refuses, and nobody else
+BOT, BROKEN_BOT, TINA = "helper-bot", "broken-bot", "tina@example.com"
+BOT_HOOK = "http://127.0.0.1:9/bot"  # answered by the scripted bot below
+BROKEN_BOT_HOOK = "http://127.0.0.1:9/broken-bot"  # refused, as every URL but BOT_HOOK
+IDENTITY_SECRET = "identity-secret"  # BOT_WIDGET's Visitor Identity Verification
+BANNED = "banned@example.com"  # banned (by email, for a day) in a "bots" world
+
+
+def _hmac(email: str) -> str:
+    return hmac.new(IDENTITY_SECRET.encode(), email.encode(), hashlib.sha256).hexdigest()
+
+
+GOOD_HMAC = _hmac("v@example.com")
+BOT_AGENT = {
+    "agentId": BOT,
+    "agentAlias": "Helper Bot",
+    "agentAvatar": "",
+    "agentType": "bot",
+    "tags": ["FAQ"],
+    "bot": {"url": BOT_HOOK, "authToken": "bot-token"},
+    "status": "online",
+}
+
+
+def _bot_document() -> dict[str, Any]:
+    """The default world and two widgets more, BOT_WIDGET (with Visitor Identity Verification) and
+    SOLO_WIDGET; in canonical form."""
+    document = copy.deepcopy(DEFAULT_DOCUMENT)
+    human = {"agentAvatar": "", "agentType": "webclient", "status": "online"}
+    document["organizations"][0]["widgets"] += [
+        {
+            "uuid": BOT_WIDGET,
+            "name": "Bots (24x7)",
+            "email": OWNER,
+            "visitorIdentityVerification": {"secret": IDENTITY_SECRET},
+            "agents": [
+                BOT_AGENT,
+                {"agentId": TINA, "agentAlias": "Tina", **human, "tags": ["BILLING", "VIP"]},
+                {"agentId": "michael@example.com", "agentAlias": "Michael", **human},
+            ],
+        },
+        {
+            "uuid": SOLO_WIDGET,
+            "name": "Broken bot",
+            "email": OWNER,
+            "agents": [
+                {**BOT_AGENT, "agentId": BROKEN_BOT, "agentAlias": "Broken Bot", "tags": []}
+                | {"bot": {"url": BROKEN_BOT_HOOK}}
+            ],
+        },
+    ]
+    return World(document, ManualClock(MONDAY_MORNING_BERLIN)).dump()
+
+
+BOT_DOCUMENT = _bot_document()
+MENU = [
+    {"text": "Billing", "id": "billing"},
+    {"text": "Cards", "id": "cards"},
+    {"text": "A human", "id": "human"},
+    {"text": "Label", "id": "label"},
+    {"text": "Ban me", "id": "ban"},
+    {"text": "Bye"},  # clicked by its text alone
+]
+CARDS = {
+    "layout": "HORIZONTAL",
+    "cards": [{"title": "FAQ", "link": "https://example.com/faq"}, {"excerpt": "Prices start at $9"}],
+}
+
+
+def _command(operation: str, parameters: Any) -> dict[str, Any]:
+    return {"type": "command", "operation": operation, "parameters": parameters}
+
+
+def bot_reply(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """What the scripted bot answers: its menu of display responses to chatStarted; to a message, what the
+    button clicked (or the text written) asks for, else the menu again; nothing to the other events."""
+    menu = {"type": "message", "text": "How can I help?", "display_responses": MENU}
+    if payload["event"] == "chatStarted":
+        return {"context_id": "ctx-1", "content": [menu]}
+    if payload["event"] != "message":
+        return None
+    choice = payload.get("id") or payload["text"].strip().lower()
+    commands = {
+        "billing": [_command("TAG_TRANSFER", f'{BOT_WIDGET} ["BILLING"]')],
+        "cards": [_command("CARDS", CARDS), menu],
+        "human": [_command("HUMAN_TRANSFER", None)],
+        # A command that fails (MISSING_PARAM): a commandResult follows.
+        "label": [_command("LABEL", '[{"topic": ["bots"]}]'), _command("WIDGET_TRANSFER", ""), menu],
+        "ban": [_command("BAN", None)],
+        "bye": [{"type": "message", "text": "Bye!"}, _command("BYE", None)],
+    }
+    return {"content": commands.get(choice, [{**menu, "text": f"You said: {payload['text'][:40]}"}])}
+
+
+class Receivers:
+    """The scripted bot at BOT_HOOK; every other delivery attempt refused at once: no network, and the same
+    outcome every run."""
 
     async def send(
         self, method: str, url: str, headers: dict[str, str], body: bytes, timeout: float
     ) -> tuple[int, dict[str, str], bytes]:
-        raise ConnectionRefusedError(f"{url} refused")
+        if url != BOT_HOOK:
+            raise ConnectionRefusedError(f"{url} refused")
+        reply = bot_reply(json.loads(body))
+        return 200, {"Content-Type": "application/json"}, b"" if reply is None else json.dumps(reply).encode()
 
 
 def _dispatcher(world: World) -> Dispatcher:
@@ -153,8 +256,10 @@ def seed(world: World, setup: str) -> None:
     simulated agents) is up. "chats": a queued chat, an accepted and answered one, a closed and surveyed one
     and an offline message; "many": those and 120 offline messages more, for the Logs API's pages; "hooks":
     the chats, with the 24x7 widget subscribed to every kind of delivery and an agent status webhook set
-    first, so that the delivery log holds entries. Chats are asked of the 24x7 widget only, so the cases and
-    their ids are the same whatever the clock shows."""
+    first, so that the delivery log holds entries; "bots" (in BOT_DOCUMENT): the chats, then on BOT_WIDGET
+    the chat of a visitor banned since, on SOLO_WIDGET a chat its bot failed to take (handed on to humans, of
+    whom it has none), and on BOT_WIDGET a chat with the bot, who has offered its menu. Chats are asked of
+    24x7 widgets only, so the cases and their ids are the same whatever the clock shows."""
     if setup == "none":
         return
     org = world.orgs[ORG_ID]
@@ -178,17 +283,25 @@ def seed(world: World, setup: str) -> None:
         for i in range(120):
             widget = SALES_WIDGET if i % 3 == 0 else SUPPORT_WIDGET
             world.start_case(org, widget, Visitor(email=f"v{i}@example.com"), f"message {i}", offline=True)
+    if setup == "bots":
+        banned = world.start_case(org, BOT_WIDGET, Visitor(email=BANNED), "hello")
+        world.ban(banned)
+        world.start_case(org, SOLO_WIDGET, Visitor(email="s@example.com"), "anyone there?")
+        visitor = Visitor(email="v@example.com", ip_address="127.0.0.1", hmac=GOOD_HMAC)
+        world.start_case(org, BOT_WIDGET, visitor, "hello bot")
 
 
 def new_world(clock_start: datetime, setup: str) -> tuple[World, TestClient]:
-    world = World(copy.deepcopy(DEFAULT_DOCUMENT), ManualClock(clock_start), seed=7)
+    document = BOT_DOCUMENT if setup == "bots" else DEFAULT_DOCUMENT
+    world = World(copy.deepcopy(document), ManualClock(clock_start), seed=7)
     client = TestClient(create_app(world=world))
-    _engine(world).transport = RefusedTransport()
+    _engine(world).transport = Receivers()
     seed(world, setup)
-    if setup == "hooks":
+    if setup in ("hooks", "bots"):
         # Falcon's TestClient runs the app's lifespan around every request, and so the delivery engine on
-        # that request's loop: a first request makes the first attempts (each refused, its retry a timer),
-        # so that what the generated requests see no longer moves by itself.
+        # that request's loop: a first request makes the first attempts (each refused, its retry a timer; or
+        # the bots' calls, answered or failed for good), so that what the generated requests see no longer
+        # moves by itself.
         client.simulate_get("/__admin/health")
     return world, client
 
@@ -196,6 +309,8 @@ def new_world(clock_start: datetime, setup: str) -> tuple[World, TestClient]:
 CHAT_CASES = list(new_world(MONDAY_MORNING_BERLIN, "chats")[0].cases)
 DELIVERY_IDS = list(_engine(new_world(MONDAY_MORNING_BERLIN, "hooks")[0]).log)
 QUEUED_CASE, ANSWERED_CASE, CLOSED_CASE, OFFLINE_CASE = CHAT_CASES
+BOT_CASES = list(new_world(MONDAY_MORNING_BERLIN, "bots")[0].cases)[len(CHAT_CASES) :]
+BANNED_CASE, HANDED_CASE, BOT_CASE = BOT_CASES
 # Stands for the newest case of the world when the request is sent: one a sequence has just started.
 LAST_CASE = "__LAST_CASE__"
 LOGS = f"/api/v2/{ORG_ID}/logs"
@@ -336,6 +451,33 @@ SPECIAL |= {
     "format": ["json", "xml", "csv", "JSON", "", None],
     "authToken": ["", "t" * 2000, "t" * 2001, None, "Bearer x\n", 1],
     "systemName": ["", "s" * 200, "s" * 201, None],
+}
+# Bots, tags and Visitor Identity Verification (the world document, PUT /__admin/widgets/{id}/agents/{agent});
+# the Visitor Chat API's hmac and displayResponseId, and texts the scripted bot acts on.
+SPECIAL["agentType"] += ["bot", "Bot"]
+SPECIAL["agentId"] += [BOT, BROKEN_BOT, TINA, "new-bot"]
+SPECIAL["uuid"] += [BOT_WIDGET]
+SPECIAL["widgetId"] += [BOT_WIDGET, SOLO_WIDGET]
+SPECIAL["caseId"] += BOT_CASES
+SPECIAL["email"] += [BANNED, "v@example.com"]
+SPECIAL["messageBody"] += ["Bye", "Cards", "ban", "human", "Billing"]
+SPECIAL |= {
+    "bot": [
+        *[{"url": BOT_HOOK}, {"url": BROKEN_BOT_HOOK, "authToken": "t"}, {"url": HOOK, "authToken": ""}],
+        *[{}, {"authToken": "t"}, {"url": BOT_HOOK, "x": 1}, None, BOT_HOOK, []],
+    ],
+    "tags": [[], ["FAQ"], ["BILLING", "VIP"], ["FAQ", "FAQ"], [f"t{i}" for i in range(51)], "FAQ", None],
+    "tags[]": ["", "BILLING", "VIP", "t" * 100, "t" * 101, 1, None],
+    "visitorIdentityVerification": [{}, {"secret": ""}, {"secret": "s", "x": 1}, None, "secret"],
+    "secret": ["", "s", "s" * 200, "s" * 201, None, 1],
+    "hmac": [
+        *[GOOD_HMAC, GOOD_HMAC.upper(), f" {GOOD_HMAC} ", _hmac(BANNED), _hmac("V@example.com")],
+        *["", " ", "0" * 64, "h" * 200, "h" * 201],
+    ],
+    "displayResponseId": [
+        *[item["id"] for item in MENU if "id" in item],
+        *["BILLING", "", " ", "nope", "x" * 200, "x" * 201],
+    ],
 }
 EXTREME_STRINGS = ["", " ", "\t\n", "x" * 100, "x" * 5000, "İ" * 60, "\ud800", "\x00", "null", "0"]
 
@@ -495,12 +637,13 @@ content_types = st.sampled_from([None, "application/json", "application/yaml", "
 
 @st.composite
 def world_bodies(draw: st.DrawFn) -> tuple[Body, str | None]:
-    """A near-valid world document in JSON or YAML, with a Content-Type mostly telling which; or junk."""
+    """A near-valid world document (the default world's, or one with bots, tags and Visitor Identity
+    Verification) in JSON or YAML, with a Content-Type mostly telling which; or junk."""
     kind = draw(st.sampled_from(["json", "yaml", "json", "yaml", "junk"]))
     if kind == "junk":
         body = draw(raw_bodies | arbitrary_json_bodies | st.text(max_size=60).map(lambda t: Body(t.encode())))
     else:
-        mutated = draw(near_valid([DEFAULT_DOCUMENT]))
+        mutated = draw(near_valid([DEFAULT_DOCUMENT, BOT_DOCUMENT]))
         if kind == "yaml":
             text = yaml.safe_dump(mutated.document, allow_unicode=draw(st.booleans()), sort_keys=False)
             body = Body(text.encode("utf-8", "surrogatepass"), mutated.changes)
@@ -707,6 +850,10 @@ NEAR_MISS_PATHS = [
     "/__admin/organizations/5406213/agents",
     "/__admin/organizations/5406213/agents/sam@example.com",
     "/__admin/organizations/5406213/agents/sam@example.com/status/x",
+    "/__admin/widgets",
+    f"/__admin/widgets/{SUPPORT_WIDGET}",
+    f"/__admin/widgets/{SUPPORT_WIDGET}/agents",
+    f"/__admin/widgets/{SUPPORT_WIDGET}/agents/sam@example.com/status",
 ]
 segments = st.text(
     st.characters(exclude_categories=("Cs", "Cc"), exclude_characters="/?#%"), min_size=1, max_size=12
@@ -747,6 +894,13 @@ START_TEMPLATES = [
     },
     {"widgetId": SALES_WIDGET, "email": "v@example.com", "visitorMessage": "a question"},
     {"widgetId": SUPPORT_WIDGET, "email": "v@example.com", "isOffline": "true", "visitorMessage": "call me"},
+    # To the bots (of a "bots" world): with a good hmac, one good once the email is lowercased, one without
+    # an email to sign; a banned visitor; the bot that fails.
+    {"widgetId": BOT_WIDGET, "email": "v@example.com", "hmac": GOOD_HMAC, "visitorMessage": "hi bot"},
+    {"widgetId": BOT_WIDGET, "email": "Other@Example.com", "hmac": _hmac("other@example.com")},
+    {"widgetId": BOT_WIDGET, "hmac": GOOD_HMAC, "visitorMessage": "who am I?"},
+    {"widgetId": BOT_WIDGET, "email": BANNED, "visitorMessage": "let me in"},
+    {"widgetId": SOLO_WIDGET, "email": "s@example.com", "visitorMessage": "anyone?"},
 ]
 SEND_TEMPLATES = [
     {"caseId": QUEUED_CASE, "messageType": "1", "messageBody": "I need help finding shoes!"},
@@ -756,6 +910,19 @@ SEND_TEMPLATES = [
     {"caseId": LAST_CASE, "messageType": "2", "messageBody": ""},
     {"caseId": CLOSED_CASE, "messageType": "1", "messageBody": "hello again"},
     {"caseId": OFFLINE_CASE, "messageType": "2"},
+    # The bot's buttons, clicked by id (with any text) or by their text; one no bot offered.
+    {"caseId": BOT_CASE, "messageType": "1", "messageBody": "Cards", "displayResponseId": "cards"},
+    {
+        "caseId": BOT_CASE,
+        "messageType": "1",
+        "messageBody": "Billing, please",
+        "displayResponseId": "billing",
+    },
+    {"caseId": LAST_CASE, "messageType": "1", "messageBody": "A human", "displayResponseId": "human"},
+    {"caseId": BOT_CASE, "messageType": "1", "messageBody": "Label", "displayResponseId": "label"},
+    {"caseId": LAST_CASE, "messageType": "1", "messageBody": "Ban me", "displayResponseId": "ban"},
+    {"caseId": BOT_CASE, "messageType": "1", "messageBody": "Bye"},
+    {"caseId": QUEUED_CASE, "messageType": "1", "messageBody": "Billing", "displayResponseId": "billing"},
 ]
 CHAT_METHODS = ["POST", "PUT"] * 4 + ["GET", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 POLL_METHODS = ["GET"] * 8 + ["POST", "PUT", "DELETE", "HEAD", "OPTIONS"]
@@ -767,7 +934,7 @@ form_types = mostly(
     header_text,
 )
 case_refs = mostly(
-    st.sampled_from([*CHAT_CASES, LAST_CASE]),
+    st.sampled_from([*CHAT_CASES, *BOT_CASES, LAST_CASE]),
     st.sampled_from([QUEUED_CASE.upper(), QUEUED_CASE[:-1], ANSWERED_CASE + "0", SUPPORT_WIDGET]),
     segments,
 )
@@ -855,7 +1022,7 @@ def visitor_chat_calls(draw: st.DrawFn, valid: bool = False) -> Call:
     user_agent = draw(mostly(st.none(), header_text, odds=2))
     if kind == "poll":
         if valid:
-            path = "/api/v1/chat/poll/" + draw(st.sampled_from([*CHAT_CASES, LAST_CASE, LAST_CASE]))
+            path = "/api/v1/chat/poll/" + draw(st.sampled_from([*CHAT_CASES, BOT_CASE, LAST_CASE, LAST_CASE]))
             # Values the request schema takes, the edges of its patterns included.
             index = draw(st.sampled_from([None, "", "0", "2", "4", "999999999", "7\n", "\n"]))
             typing = draw(st.sampled_from([None, "true", "false", "TRUE", "", "false\n"]))
@@ -1095,9 +1262,13 @@ ADMIN_STATUS_TEMPLATES = [
     {"agentId": "wc:sam@example.com", "status": "online"},
 ]
 CASE_ACTION_TEMPLATES: dict[str, list[dict[str, Any]]] = {
-    "accept": [{"agentId": "sam@example.com"}, {"agentId": "wc:michael@example.com"}, {"agentId": AGENTS[3]}],
+    "accept": [
+        *[{"agentId": "sam@example.com"}, {"agentId": "wc:michael@example.com"}, {"agentId": AGENTS[3]}],
+        {"agentId": TINA},  # a chat a bot handed on to the agents tagged BILLING
+    ],
     "messages": [
         {"agentId": "sam@example.com", "text": "Ok, I can help you with that!"},
+        {"agentId": BOT, "text": "A line the bot did not write"},
         {"agentId": "sam@example.com", "text": "Hola", "translations": {"en": "Hello"}},
         {"agentId": "michael@example.com", "text": "hi"},
     ],
@@ -1110,6 +1281,7 @@ CASE_ACTION_TEMPLATES: dict[str, list[dict[str, Any]]] = {
         {"agentId": "sam@example.com"},
         {"widgetId": SALES_WIDGET},
         {"widgetId": SUPPORT_WIDGET},
+        {"widgetId": BOT_WIDGET},  # to its bot, in a "bots" world
     ],
     "labels": [{"name": "topic", "value": "shoes"}, {"name": "chatType", "value": ""}],
     "close": [{}, {"endedBy": "agent"}, {"endedBy": "visitor"}, {"endedBy": "timed_out"}],
@@ -1274,6 +1446,75 @@ def subscription_calls(draw: st.DrawFn, valid: bool = False) -> Call:
     return _control_call(draw, method, path, query, templates, valid)
 
 
+# -- agents on widgets: PUT / DELETE /__admin/widgets/{widget_id}/agents/{agent_id} --------------------------
+
+
+def _bare(agent_id: str) -> str:
+    """An agent id as the world keeps it: lowercase, without the wc: prefix (any number of them)."""
+    agent_id = agent_id.strip().lower()
+    while agent_id.startswith("wc:"):
+        agent_id = agent_id.removeprefix("wc:")
+    return agent_id
+
+
+# Entries without their agentId (the URL names the agent): humans (tagged, paused) and bots.
+WIDGET_AGENT_TEMPLATES = [
+    {"agentAlias": "Sam", "agentAvatar": "https://example.com/avatars/sam.png", "agentType": "webclient"},
+    {
+        "agentAlias": "T",
+        "agentAvatar": "",
+        "agentType": "webclient",
+        "tags": ["BILLING", "VIP"],
+        "status": "online",
+    },
+    {
+        "agentAlias": "G",
+        "agentAvatar": "",
+        "agentType": "skype",
+        "status": "pause",
+        "subStatus": "Gone to lunch",
+    },
+    {key: value for key, value in BOT_AGENT.items() if key != "agentId"},
+    {
+        "agentAlias": "B",
+        "agentAvatar": "",
+        "agentType": "bot",
+        "status": "online",
+        "bot": {"url": BROKEN_BOT_HOOK},
+    },
+    {"agentAlias": "Quiet Bot", "agentAvatar": "", "agentType": "bot", "bot": {"url": BOT_HOOK}},
+]
+AGENT_WIDGETS = [SUPPORT_WIDGET, SALES_WIDGET, BOT_WIDGET, SOLO_WIDGET]  # the last two in a "bots" world
+WIDGET_AGENTS = [*AGENTS, BOT, BROKEN_BOT, TINA, "new@example.com", "new-bot"]
+agent_widgets = mostly(
+    st.sampled_from(AGENT_WIDGETS),
+    st.sampled_from([SUPPORT_WIDGET.upper(), NEW_WIDGET, "nope"]),
+    segments,
+    odds=6,
+)
+widget_agent_refs = mostly(
+    st.sampled_from(WIDGET_AGENTS),
+    st.sampled_from(["WC:Sam@Example.com", "wc:wc:helper-bot", " tina@example.com ", "wc:", "has space"]),
+    segments,
+)
+
+
+@st.composite
+def widget_agent_calls(draw: st.DrawFn, valid: bool = False) -> Call:
+    """Put an agent on a widget (a human or a bot, new there or in the place of one), the entry naming its
+    agentId or not; or take one off. valid: a real widget (in a "bots" world) and a valid entry, or an agent
+    that may be on it (the world may still refuse: not there, the last agent, one with chats under way)."""
+    method = draw(st.sampled_from(["PUT", "PUT", "DELETE"]))
+    widget = draw(st.sampled_from(AGENT_WIDGETS) if valid else agent_widgets)
+    agent = draw(st.sampled_from(WIDGET_AGENTS) if valid else widget_agent_refs)
+    path = f"/__admin/widgets/{widget}/agents/{agent}"
+    if method == "DELETE":
+        return _control_call(draw, method, path, "", [], valid)
+    named = draw(st.booleans())
+    templates = [{"agentId": _bare(agent), **t} if named else t for t in WIDGET_AGENT_TEMPLATES]
+    return _control_call(draw, method, path, "", templates, valid)
+
+
 # Time for timers: the simulated agents accept in 2-6 s and answer in seconds, a chat nobody takes ends
 # after 120 s, an idle one after 30 min.
 clock_advances = st.builds(
@@ -1314,6 +1555,8 @@ any_call = st.sampled_from(
         admin_calls(),
         subscription_calls(),
         subscription_calls(valid=True),
+        widget_agent_calls(),
+        widget_agent_calls(valid=True),
     ]
     + [unknown_calls()]
 ).flatmap(lambda chosen: chosen)
@@ -1350,6 +1593,7 @@ ROUTES = [
     (rf"/__admin/deliveries/{SEGMENT}/redeliver", "redeliver"),
     (r"/__admin/violations", "violations"),
     (rf"/__admin/widgets/{SEGMENT}/integrations", "integrations"),
+    (rf"/__admin/widgets/{SEGMENT}/agents/{SEGMENT}", "widget agent"),
     (rf"/__admin/organizations/{SEGMENT}/agent-status-webhook", "agent status webhook"),
 ]
 COMPILED_ROUTES = [(re.compile(pattern), name) for pattern, name in ROUTES]
@@ -1379,6 +1623,7 @@ METHODS = {
     "redeliver": {"POST"},
     "violations": {"GET"},
     "integrations": {"GET", "PUT"},
+    "widget agent": {"PUT", "DELETE"},
     "agent status webhook": {"GET", "PUT", "DELETE"},
 }
 # The error statuses each route of the live-chat APIs documents (no rate limit is configured here, so no 429;
@@ -1397,6 +1642,7 @@ ERROR_STATUSES = {
     "case action": {400, 404, 405},
     "agent status": {400, 404, 405},
     "integrations": {400, 404, 405},
+    "widget agent": {400, 404, 405},
     "agent status webhook": {400, 404, 405},
     "deliveries": {405},
     "delivery": {404, 405},
@@ -1455,8 +1701,10 @@ def required_status(world: World, call: Call, name: str | None) -> int | None:
     if call.method not in METHODS[name]:
         return 405 if call.method in STANDARD_METHODS else None
     if name in ("chats", "poll"):
-        keys = {org.visitor_api_key for org in world.orgs.values()}
-        return 401 if _sent_header(call, "x-api-key") not in keys else None
+        org = world.org_by_visitor_key(_sent_header(call, "x-api-key"))
+        if org is None:
+            return 401
+        return _bot_rules(world, org, call) if name == "chats" else None
     if name in ("agentstatus", "logs"):
         tokens = {org.api_token for org in world.orgs.values()}
         return 401 if _sent_header(call, "authorization") not in tokens else None
@@ -1465,6 +1713,22 @@ def required_status(world: World, call: Call, name: str | None) -> int | None:
         if world.widget(args[0]) is None:
             return 404
         return 200 if call.method == "GET" else _verdict(call.body, "world#/$defs/integrations")
+    if name == "widget agent":
+        found = world.widget(args[0])
+        if found is None:
+            return 404
+        agent_id = _bare(args[1])
+        if call.method == "PUT":
+            return _agent_verdict(call.body, agent_id)
+        on_widget = [agent.agent_id for agent in found[1].agents]
+        if agent_id not in on_widget:
+            return 404
+        chatting = any(
+            (case.widget_id, case.agent_id, case.kind) == (args[0], agent_id, "chat")
+            and case.state != "closed"
+            for case in world.cases.values()
+        )
+        return 400 if len(on_widget) == 1 or chatting else 204
     if name == "agent status webhook":
         org = world.orgs.get(args[0])
         if org is None or (call.method == "GET" and org.agent_status_webhook is None):
@@ -1480,18 +1744,85 @@ def required_status(world: World, call: Call, name: str | None) -> int | None:
     return None
 
 
-def _verdict(body: bytes, schema: str) -> int:
-    """200 for a body that is JSON (NaN and Infinity are not) valid against the schema, else 400; whatever
+def _json_document(body: bytes) -> tuple[bool, Any]:
+    """Whether the body is JSON (NaN and Infinity are not; nor is an empty body), and what it holds; whatever
     the Content-Type says, as the control API reads it."""
 
     def not_json(name: str) -> None:
         raise ValueError(name)
 
     try:
-        document = json.loads(body, parse_constant=not_json) if body.strip() else None
+        return bool(body.strip()), json.loads(body, parse_constant=not_json) if body.strip() else None
     except (ValueError, RecursionError):
-        return 400
-    return 200 if body.strip() and not schemas.errors(schema, document) else 400
+        return False, None
+
+
+def _verdict(body: bytes, schema: str) -> int:
+    """200 for a body that is JSON valid against the schema, else 400."""
+    ok, document = _json_document(body)
+    return 200 if ok and not schemas.errors(schema, document) else 400
+
+
+def _agent_verdict(body: bytes, agent_id: str) -> int:
+    """200 for an agent entry (whose agentId, if it has one, is the URL's agent) valid against its schema."""
+    ok, document = _json_document(body)
+    if ok and isinstance(document, dict):
+        document = {"agentId": agent_id, **document}
+        ok = document["agentId"] == agent_id
+    return 200 if ok and not schemas.errors("admin-widget-agent", document) else 400
+
+
+def _chat_params(call: Call) -> dict[str, str] | None:
+    """The Visitor Chat API's parameters as the server reads them: the query string's, and a form body's,
+    which win; None for a body that is not UTF-8."""
+    found = dict(parse_qsl(call.query, keep_blank_values=True))
+    if call.body and FORM in (_sent_header(call, "content-type") or FORM):
+        try:
+            found.update(parse_qsl(call.body.decode("utf-8"), keep_blank_values=True))
+        except UnicodeDecodeError:
+            return None
+    return found
+
+
+def _offered(case: Case, entries: int | None = None) -> list[str]:
+    """The ids of the buttons the bot offered since the visitor last wrote, among the case's first entries."""
+    ids: list[str] = []
+    for entry in reversed(case.entries[:entries]):
+        if entry.sender == "VISITOR":
+            break
+        ids += [
+            button["id"] for button in (entry.attachment or {}).get("displayResponses", []) if "id" in button
+        ]
+    return ids
+
+
+def _banned(world: World, org: Organization, email: str | None) -> bool:
+    """Whether a visitor with this email, from the TestClient's address, is banned now."""
+    keys = [f"email:{email}" if email else None, "ip:127.0.0.1"]
+    now = world.clock.now_ms()
+    return any(key in org.bans and (org.bans[key] is None or org.bans[key] > now) for key in keys)
+
+
+def _bot_rules(world: World, org: Organization, call: Call) -> int | None:
+    """400 for what the Bot API adds to a valid Visitor Chat request: a banned visitor's POST, and a PUT
+    whose displayResponseId names no button the bot offered since the visitor last wrote."""
+    params = _chat_params(call)
+    if call.method not in ("POST", "PUT") or params is None:
+        return None
+    if call.method == "POST":
+        if schemas.errors("visitor-chat-start-request", params):
+            return None
+        found = world.widget(params["widgetId"])
+        email = params.get("email", "").strip().lower() or None
+        return 400 if found and found[0] is org and _banned(world, org, email) else None
+    if "displayResponseId" not in params or schemas.errors("visitor-chat-send-request", params):
+        return None
+    case = world.cases.get(params["caseId"])
+    if params["messageType"] != "1" or case is None or case.org_id != org.org_id:
+        return None
+    if case.kind == "chat" and case.state != "closed":
+        return 400 if params["displayResponseId"] not in _offered(case) else None
+    return None
 
 
 def check_error(call: Call, result: Result, name: str | None) -> None:
@@ -1562,10 +1893,11 @@ def state(world: World) -> dict[str, Any]:
         "timers": world.scheduler.pending(),
         "autopilot": _autopilot(world).enabled,
         "deliveries": [(d.id, d.kind, d.url, d.status, len(d.attempts)) for d in _engine(world).log.values()],
+        "bans": [(org.org_id, sorted(org.bans.items())) for org in world.orgs.values()],
     }
 
 
-PARTS = frozenset({"dump", "cases", "typing", "clock", "timers", "autopilot", "deliveries"})
+PARTS = frozenset({"dump", "cases", "typing", "clock", "timers", "autopilot", "deliveries", "bans"})
 CHATS = frozenset({"cases", "typing", "timers"})
 
 
@@ -1693,6 +2025,8 @@ def check_success(
     assert call.method in METHODS[name], "a success for a method the route does not have"
     if name in SUBSCRIPTION_ROUTES:
         return _check_subscription_answer(world, call, result, name, args, before)
+    if name == "widget agent":
+        return _check_widget_agent_answer(world, call, result, args, before)
     if name in ("user", "widget"):
         assert status == (201 if call.method == "PUT" else 200)
         if call.method == "DELETE":
@@ -1719,8 +2053,9 @@ def check_success(
         assert body["organizations"] == len(world.orgs)
         assert body["widgets"] == sum(len(org.widgets) for org in world.orgs.values())
         if name == "reset":
-            assert world.dump() == DEFAULT_DOCUMENT
+            assert world.dump() == world._initial  # the document the world started with
             assert not world.cases
+            assert not any(org.bans for org in world.orgs.values())
             return Effect(ONE_CHANGE, PARTS)
     elif name == "world":
         if result.headers.get("content-type") == "application/yaml":
@@ -1731,7 +2066,8 @@ def check_success(
         assert document == world.dump()
         if call.method == "PUT":
             assert not world.cases
-            return Effect(ONE_CHANGE, frozenset({"dump"}) | CHATS)
+            assert not any(org.bans for org in world.orgs.values())
+            return Effect(ONE_CHANGE, frozenset({"dump", "bans"}) | CHATS)
     elif name == "events":
         seqs = [event["seq"] for event in body["events"]]
         assert seqs == sorted(set(seqs))
@@ -1741,21 +2077,35 @@ def check_success(
         case = world.cases[body["caseId"]]
         assert body["caseId"] not in {entry[0] for entry in before["cases"]}, "a new case with an old id"
         assert (case.widget_id, case.created_ms) == (body["widgetId"], world.clock.now_ms())
-        return Effect(range(1, 3), CHATS)  # case.queued and case.broadcasted, or case.offline
+        _check_chat_started(world, case, _chat_params(call) or {})
+        # case.queued and case.broadcasted, or case.offline; case.queued and case.assigned, to a bot.
+        return Effect(range(1, 3), CHATS)
     elif name == "chats":
         assert_valid("visitor-chat-send-response", body)
         case = world.cases[body["caseId"]]
         if body["messageType"] == "2":
             assert (case.state, case.ended_by) == ("closed", "visitor")
         else:
-            assert (case.entries[-1].sender, case.entries[-1].message) == ("VISITOR", body["messageBody"])
+            # The visitor's line is the first new one: a bot may have answered it at once.
+            had = next(entry[4] for entry in before["cases"] if entry[0] == case.case_id)
+            line = case.entries[had]
+            assert (line.sender, line.message) == ("VISITOR", body["messageBody"])
+            clicked = (_chat_params(call) or {}).get("displayResponseId")
+            if clicked is not None:
+                assert clicked in _offered(case, had), f"{clicked} is not a button the bot offered"
         return Effect(ONE_CHANGE, CHATS)
     elif name == "poll":
         assert_valid("visitor-chat-poll-response", body)
         assert body["caseId"] == args[0]
         indexes = [message["index"] for message in body["messageList"]]
         assert indexes == sorted(set(indexes))
-        assert all(i < len(world.cases[args[0]].entries) for i in indexes)
+        entries = world.cases[args[0]].entries
+        assert all(i < len(entries) for i in indexes)
+        for message in body["messageList"]:  # a bot's buttons and cards, with the bot's line only
+            shown = {key: message[key] for key in ("displayResponses", "cards") if key in message}
+            entry = entries[message["index"]]
+            assert shown == (entry.attachment or {})
+            assert not shown or entry.sender == "BOT"
         return Effect(parts=frozenset({"typing"})) if "isTyping" in call.query else NOTHING
     elif name == "logs":
         assert_valid("logs-response", body)
@@ -1809,6 +2159,75 @@ def check_success(
     return NOTHING
 
 
+def _check_chat_started(world: World, case: Case, params: dict[str, str]) -> None:
+    """A bot's chatStarted for a chat just started reports the visitor's identity verification: VERIFIED
+    when the hmac sent is the HMAC-SHA256 (hex) of the visitor's email under the widget's secret."""
+    secret = world.widget(case.widget_id)[1].identity_secret
+    for delivery in _engine(world).log.values():
+        if (delivery.kind, delivery.meta.get("caseId"), delivery.meta.get("event")) != (
+            "bot",
+            case.case_id,
+            "chatStarted",
+        ):
+            continue
+        reported = json.loads(delivery.body).get("hmacVerificationResult")
+        if secret is None:
+            assert reported is None, "identity verification reported for a widget without it"
+            continue
+        email = params.get("email", "").strip().lower()
+        signed = hmac.new(secret.encode(), email.encode(), hashlib.sha256).hexdigest()
+        verified = bool(email) and params.get("hmac", "").strip().lower() == signed
+        assert reported == {
+            "verificationProperty": {"property": "CaseEmail"},
+            "content": email,
+            "status": "VERIFIED" if verified else "NOT_VERIFIED",
+        }
+
+
+def _widget_entry(document: dict[str, Any], widget_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The organization and the widget of a world document that has the widget."""
+    return next(
+        (org, widget)
+        for org in document["organizations"]
+        for widget in org["widgets"]
+        if widget["uuid"] == widget_id
+    )
+
+
+def _check_widget_agent_answer(
+    world: World, call: Call, result: Result, args: tuple[str, ...], before: dict[str, Any]
+) -> Effect:
+    """An agent put on a widget, in the place of the one with that agentId or last; or taken off."""
+    agent_id = _bare(args[1])
+    _, widget = _widget_entry(world.dump(), args[0])
+    old_org, old_widget = _widget_entry(before["dump"], args[0])
+    ids, old_ids = ([a["agentId"] for a in w["agents"]] for w in (widget, old_widget))
+    if call.method == "DELETE":
+        assert result.status_code == 204
+        assert result.content == b""
+        assert ids == [i for i in old_ids if i != agent_id]
+        return Effect(ONE_CHANGE, frozenset({"dump"}))
+    assert result.status_code == 200
+    body = _json(result)
+    assert_valid("admin-widget-agent", body)
+    assert body == widget["agents"][ids.index(agent_id)], "the answer is not the entry the world holds"
+    assert ids == (old_ids if agent_id in old_ids else [*old_ids, agent_id]), "not in its place, or not last"
+    sent = json.loads(call.body)
+    statuses = ("status", "subStatus")
+    assert {key: value for key, value in body.items() if key not in statuses} == {
+        "agentId": agent_id,
+        **{key: value for key, value in sent.items() if key not in statuses and value != []},
+    }
+    if "status" in sent:
+        assert (body["status"], body.get("subStatus")) == (sent["status"], sent.get("subStatus") or None)
+    elif "subStatus" not in sent:  # the agent's status across the organization is kept
+        held = [a for w in old_org["widgets"] for a in w["agents"] if a["agentId"] == agent_id]
+        assert (body["status"], body.get("subStatus")) == (
+            (held[0]["status"], held[0].get("subStatus")) if held else ("offline", None)
+        )
+    return Effect(range(1, 3), frozenset({"dump", "timers"}))  # widget.updated, agent.status_changed
+
+
 class FailedTimers(logging.Handler):
     """What the app logs as an error: above all a timer that raised, which the scheduler logs and swallows
     (a request's unexpected error is logged too, and is a 500 besides)."""
@@ -1838,6 +2257,13 @@ def check(client: TestClient, world: World, call: Call, logged: FailedTimers) ->
         effect = NOTHING
     else:
         effect = check_success(world, call, result, name, args, before)
+        called = {entry[0] for entry in before["deliveries"]}
+        if effect is not NOTHING and any(
+            d.kind == "bot" and d.id not in called for d in _engine(world).log.values()
+        ):
+            # A bot called answers at once, and what its reply does (lines, commands: transfers, labels, a
+            # ban, the end of the chat) records events of its own.
+            effect = Effect(None, effect.parts | CHATS | {"bans"})
     after = state(world)
     recorded = after["events"] - before["events"]
     # The dispatcher makes deliveries of what the world records, and the engine attempts a new one at once.
@@ -2029,7 +2455,7 @@ AGENT_TAKEN_OFF_WIDGET = [
 @given(
     call=mostly(visitor_chat_calls(), visitor_chat_calls(valid=True), odds=3),
     clock_start=clocks,
-    setup=st.sampled_from(["none", "chats", "chats", "chats"]),
+    setup=st.sampled_from(["none", "chats", "chats", "bots", "bots"]),
 )
 def test_visitor_chat(call: Call, clock_start: datetime, setup: str) -> None:
     run([call], clock_start, setup)
@@ -2048,10 +2474,14 @@ def test_logs(call: Call, setup: str) -> None:
 
 
 @settings(max_examples=250, deadline=None)
-@example(call=NAN_SECONDS, clock_start=MONDAY_MORNING_BERLIN)
-@given(call=mostly(control_calls(), control_calls(valid=True), odds=2), clock_start=clocks)
-def test_control_api_of_chats(call: Call, clock_start: datetime) -> None:
-    run([call], clock_start, setup="chats")
+@example(call=NAN_SECONDS, clock_start=MONDAY_MORNING_BERLIN, setup="chats")
+@given(
+    call=mostly(control_calls(), control_calls(valid=True), odds=2),
+    clock_start=clocks,
+    setup=st.sampled_from(["chats", "chats", "bots"]),
+)
+def test_control_api_of_chats(call: Call, clock_start: datetime, setup: str) -> None:
+    run([call], clock_start, setup)
 
 
 @settings(max_examples=100, deadline=None)
@@ -2074,7 +2504,64 @@ def test_subscriptions_and_deliveries(calls: list[Call], setup: str) -> None:
 @given(
     calls=st.lists(any_call, min_size=2, max_size=10),
     clock_start=clocks,
-    setup=st.sampled_from(["none", "chats", "chats"]),
+    setup=st.sampled_from(["none", "chats", "chats", "bots"]),
 )
 def test_request_sequences(calls: list[Call], clock_start: datetime, setup: str) -> None:
     run(calls, clock_start, setup)
+
+
+# Agents put on widgets and taken off, the refusals included (in order: not on the widget, the last agent,
+# chats under way), each followed by what uses the agents: chats, the simulated agents' timers.
+LAST_AGENT = Call("DELETE", f"/__admin/widgets/{SOLO_WIDGET}/agents/{BROKEN_BOT}")
+BOT_WITH_A_CHAT = Call("DELETE", f"/__admin/widgets/{BOT_WIDGET}/agents/wc:{BOT}")
+SAM_WITH_A_CHAT = Call("DELETE", f"/__admin/widgets/{SUPPORT_WIDGET}/agents/SAM@example.com")
+MICHAEL_OFF_SUPPORT = Call("DELETE", f"/__admin/widgets/{SUPPORT_WIDGET}/agents/michael@example.com")
+SAM_AS_A_BOT = _put(
+    f"/__admin/widgets/{SUPPORT_WIDGET}/agents/sam@example.com",
+    {key: value for key, value in BOT_AGENT.items() if key != "agentId"},
+)
+NEW_BOT_FIRST = _put(
+    f"/__admin/widgets/{SUPPORT_WIDGET}/agents/{BOT}", {**BOT_AGENT, "status": "offline"}, content_type=FORM
+)
+WITH_VISITOR_KEY = _headers(x_api_key=VISITOR_KEY)
+
+
+@settings(max_examples=150, deadline=None)
+@example(calls=[LAST_AGENT, BOT_WITH_A_CHAT, SAM_WITH_A_CHAT], setup="bots")
+@example(
+    calls=[MICHAEL_OFF_SUPPORT, SAM_WITH_A_CHAT, Call("DELETE", MICHAEL_OFF_SUPPORT.path)], setup="chats"
+)
+@example(calls=[SAM_AS_A_BOT, Call("POST", "/__admin/clock/advance", body=b'{"seconds": 6}')], setup="chats")
+@example(
+    calls=[
+        NEW_BOT_FIRST,
+        _put(
+            NEW_BOT_FIRST.path,
+            {
+                "agentAlias": "Bot",
+                "agentAvatar": "",
+                "agentType": "bot",
+                "bot": {"url": BOT_HOOK},
+                "status": "online",
+            },
+        ),
+        Call("POST", "/api/v1/chat", urlencode({"widgetId": SUPPORT_WIDGET}), headers=WITH_VISITOR_KEY),
+        Call(
+            "PUT",
+            "/api/v1/chat",
+            urlencode({"caseId": LAST_CASE, "messageType": "1", "messageBody": "Bye"}),
+            headers=WITH_VISITOR_KEY,
+        ),
+    ],
+    setup="none",
+)
+@given(
+    calls=st.lists(
+        mostly(widget_agent_calls(), widget_agent_calls(valid=True), chat_calls, odds=2),
+        min_size=1,
+        max_size=3,
+    ),
+    setup=st.sampled_from(["none", "chats", "bots", "bots"]),
+)
+def test_agents_on_widgets(calls: list[Call], setup: str) -> None:
+    run(calls, setup=setup)

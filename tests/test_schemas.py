@@ -30,6 +30,17 @@ SAMPLE_SCHEMAS = {
     "integration-api.json": "integration-api",
     "conversation-event.json": "conversation-event",
     "agent-status-event.json": "agent-status-event",
+    "bot-chat-closed.json": "bot-chat-closed",
+    "bot-chat-started-verified.json": "bot-chat-started",
+    "bot-chat-started.json": "bot-chat-started",
+    "bot-command-result.json": "bot-command-result",
+    "bot-message.json": "bot-message",
+    "bot-reply-cards.json": "bot-reply",
+    "bot-reply-command.json": "bot-reply",
+    "bot-reply-label.json": "bot-reply",
+    "bot-reply-message-and-command.json": "bot-reply",
+    "bot-reply-messages.json": "bot-reply",
+    "bot-reply-tag-transfer.json": "bot-reply",
 }
 
 

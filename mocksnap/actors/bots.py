@@ -52,7 +52,8 @@ class BotBridge:
         self.world = world
         self.engine = engine
         self.violations = violations
-        self._contexts: dict[str, str] = {}  # case id -> the context_id of the bot's last reply
+        # case id -> bot id -> the context_id of that bot's last reply (it goes back to that bot only)
+        self._contexts: dict[str, dict[str, str]] = {}
         world.events.subscribe(self._on_event)
 
     # -- from the world to the bot --------------------------------------------------------------------
@@ -71,7 +72,8 @@ class BotBridge:
             bot = self._bot(case, event.data.get("agentId"))
             if bot is not None:
                 self._send(case, bot, bot_payloads.chat_closed(case, self._now()), expects_reply=False)
-            self._contexts.pop(case.case_id, None)
+            else:
+                self._contexts.pop(case.case_id, None)
             return
         bot = self._bot(case, case.agent_id)
         if bot is None:
@@ -99,10 +101,21 @@ class BotBridge:
     def _send(
         self, case: Case, bot: WidgetAgent, payload: dict[str, Any], *, expects_reply: bool = True
     ) -> None:
-        context_id = self._contexts.pop(case.case_id, None)
-        if context_id is not None:
-            payload["context_id"] = context_id
         schema_name = f"bot-{_kebab(payload['event'])}"
+
+        def prepare(delivery: Delivery) -> None:
+            """The context_id of the bot's last reply goes with its next request as it is sent, which may
+            be later than it was queued (while the bot was still answering the one before)."""
+            contexts = self._contexts.get(case.case_id, {})
+            context_id = contexts.pop(bot.agent_id, None)
+            if payload["event"] == "chatClosed":
+                self._contexts.pop(case.case_id, None)
+            if context_id is not None:
+                payload["context_id"] = context_id
+                delivery.body = self.violations.checked(
+                    iso(self.world.clock.now()), "bot", schema_name, payload
+                )
+
         body = self.violations.checked(iso(self.world.clock.now()), "bot", schema_name, payload)
         assert bot.bot is not None  # the world schema gives every bot its webhook
         meta = {
@@ -123,6 +136,7 @@ class BotBridge:
             on_failure=(lambda delivery: self._hand_over(case, bot)) if expects_reply else None,
             retry=False,
             lane=f"{bot.bot['url']} {case.case_id}",
+            prepare=prepare,
         )
 
     # -- from the bot's reply back to the world --------------------------------------------------------
@@ -140,7 +154,7 @@ class BotBridge:
         if problems:
             return self._refused(f"the reply breaks schema {REPLY_SCHEMA}: {problems[0]}", problems, reply)
         if "context_id" in reply:
-            self._contexts[case.case_id] = reply["context_id"]
+            self._contexts.setdefault(case.case_id, {})[bot.agent_id] = reply["context_id"]
         failed: list[dict[str, str]] = []
         for item in reply.get("content", []):
             if not self._has_chat(case, bot):

@@ -38,7 +38,7 @@ def hmac_verification(widget: Widget, case: Case) -> dict[str, Any] | None:
     email = case.visitor.email or ""
     expected = hmac.new(widget.identity_secret.encode(), email.encode(), hashlib.sha256).hexdigest()
     given = (case.visitor.hmac or "").strip().lower()
-    verified = bool(email) and hmac.compare_digest(expected, given)
+    verified = bool(email) and hmac.compare_digest(expected.encode(), given.encode())
     return {
         "verificationProperty": {"property": HMAC_PROPERTY},
         "content": email,

@@ -109,6 +109,8 @@ class Delivery:
     # Called with the delivery once answered 2xx; a string it returns is why the answer is unusable.
     on_answer: Callable[[Delivery], str | None] | None = None
     on_failure: Callable[[Delivery], None] | None = None  # called once a delivery ends failed or given up
+    # Called just before the first attempt, to finish the body with what is known only then.
+    prepare: Callable[[Delivery], None] | None = None
     retry: bool = True
     lane: str = ""  # the queue it waits in: its URL unless told otherwise
 
@@ -213,6 +215,7 @@ class DeliveryEngine:
         on_failure: Callable[[Delivery], None] | None = None,
         retry: bool = True,
         lane: str | None = None,
+        prepare: Callable[[Delivery], None] | None = None,
     ) -> Delivery:
         delivery = Delivery(
             id=f"d{next(self._ids):07d}",
@@ -227,6 +230,7 @@ class DeliveryEngine:
             on_failure=on_failure,
             retry=retry,
             lane=lane or url,
+            prepare=prepare,
         )
         self._remember(delivery)
         self._queues.setdefault(delivery.lane, deque()).append(delivery)
@@ -288,6 +292,8 @@ class DeliveryEngine:
 
     async def _attempt(self, delivery: Delivery) -> bool:
         """True when the delivery is finished (delivered, or given up); otherwise its next attempt is set."""
+        if delivery.prepare is not None and not delivery.attempts:
+            delivery.prepare(delivery)
         delivery.status = "delivering"
         now = self.clock.now()
         started = time.perf_counter()

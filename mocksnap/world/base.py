@@ -61,11 +61,12 @@ class WorldBase:
         self.events.emit("world.replaced", self.clock.now(), None)
 
     def reset(self) -> None:
-        """Back to the document the world was first built from: no cases, no pending timers, the random
-        source re-seeded, and a manual clock back at its start, so that a run replays byte for byte."""
+        """Back to the document the world was first built from: no cases, no pending timers, no events, the
+        random source re-seeded, and a manual clock back at its start, so that a run replays byte for byte."""
         if isinstance(self.clock, ManualClock):
             self.clock.set(self._clock_start)
         self._install(document.build(self._initial))
+        self.events.clear()  # the same seed gives the same case ids again: old events would name them
         self.events.emit("world.reset", self.clock.now(), None)
 
     def dump(self) -> dict[str, Any]:

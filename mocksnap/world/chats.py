@@ -278,16 +278,17 @@ class ChatCommands(WorldBase):
         target = org.widgets.get(widget_id)
         if target is None:
             raise NotFound(f"no widget {widget_id} in organization {org.org_id}")
-        route = Route(humans_only, tuple(tags), case.agent_id) if humans_only or tags else None
-        if target.uuid == case.widget_id and route is None:
+        if target.uuid == case.widget_id and not (humans_only or tags):
             raise Invalid(f"chat {case.case_id} is already on widget {target.uuid}")
         if target.uuid != case.widget_id:
             self._unindex(case)
             case.widget_id = target.uuid
             self._index(case)
-        case.state, case.agent_id, case.route = "queued", None, route
-        if tags:
-            case.tags = tuple(tags)
+        # Whoever hands the chat on does not get it back; the tags are those of this transfer, if any.
+        route = (
+            Route(humans_only, tuple(tags), case.agent_id) if humans_only or tags or case.agent_id else None
+        )
+        case.state, case.agent_id, case.route, case.tags = "queued", None, route, tuple(tags)
         self._line(case, "SYSTEM", "", "", WAITING_LINE)
         self._timer(case, "queue", QUEUE_TIMEOUT_S, lambda: self._queue_timeout(case))
         self._emit("case.transferred", case, toAgentId=None, toWidgetId=target.uuid, **previous)

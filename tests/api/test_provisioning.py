@@ -8,8 +8,18 @@ from typing import Any
 import pytest
 from falcon.testing import Result, TestClient
 
+from mocksnap.app import create_app
 from mocksnap.world import World
-from tests.conftest import OWNER, PROVISIONING_KEY, SALES_WIDGET, SAMPLES, SUPPORT_WIDGET, assert_valid
+from mocksnap.world.models import Visitor
+from tests.conftest import (
+    OWNER,
+    PROVISIONING_KEY,
+    SALES_WIDGET,
+    SAMPLES,
+    SUPPORT_WIDGET,
+    assert_valid,
+    default_document,
+)
 
 USERS, WIDGETS = "/api/v1/user.json", "/api/v1/widget.json"
 KEY = {"api_key": PROVISIONING_KEY}
@@ -443,3 +453,72 @@ def test_a_time_zone_folder_is_not_a_time_zone(client: TestClient) -> None:
     assert "known time zone" in error(
         send(client, "PUT", WIDGETS, sample_widget() | {"conversationSchedule": plan}), 400
     )
+
+
+# -- widgets with a bot (set up in the world document, never through this API) ----------------------------
+
+BOT_AGENT = {
+    "agentId": "helper-bot",
+    "agentAlias": "Helper Bot",
+    "agentAvatar": "",
+    "agentType": "bot",
+    "status": "online",
+    "tags": ["FAQ"],
+    "bot": {"url": "http://bot.test/hook", "authToken": "bot-token"},
+}
+
+
+@pytest.fixture
+def bot_client(clock) -> tuple[TestClient, World]:
+    document = default_document()
+    support = next(w for w in document["organizations"][0]["widgets"] if w["uuid"] == SUPPORT_WIDGET)
+    support["agents"].insert(0, dict(BOT_AGENT))
+    world = World(document, clock, seed=7)
+    return TestClient(create_app(world=world)), world
+
+
+def test_the_widget_get_does_not_list_its_bot(bot_client) -> None:
+    client, world = bot_client
+    got = send(client, "GET", WIDGETS, uuid=SUPPORT_WIDGET, email=OWNER)
+    assert got.status_code == 200, got.text
+    assert_valid("provisioning-widget", got.json)
+    assert [a["agentId"] for a in got.json["agents"]] == ["wc:sam@example.com", "wc:michael@example.com"]
+    assert world.orgs["5406213"].widgets[SUPPORT_WIDGET].agents[0].is_bot  # still there, only not shown
+
+
+def test_a_widget_update_keeps_its_bot(bot_client) -> None:
+    client, world = bot_client
+    body = {
+        "email": OWNER,
+        "uuid": SUPPORT_WIDGET,
+        "agents": [
+            {"agentId": "eve@example.com", "agentAlias": "Eve", "agentAvatar": "", "agentType": "skype"}
+        ],
+    }
+    updated = send(client, "POST", WIDGETS, body)
+    assert updated.status_code == 200, updated.text
+    assert_valid("provisioning-widget", updated.json)
+    assert [a["agentId"] for a in updated.json["agents"]] == ["wc:eve@example.com"]
+    org = world.orgs["5406213"]
+    agents = org.widgets[SUPPORT_WIDGET].agents
+    assert [(a.agent_id, a.agent_type) for a in agents] == [
+        ("eve@example.com", "skype"),
+        ("helper-bot", "bot"),
+    ]
+    bot = agents[1]
+    assert (bot.tags, bot.bot) == (("FAQ",), BOT_AGENT["bot"])
+    assert org.agents["helper-bot"].status == "online"  # its status record stays too
+    assert "sam@example.com" not in org.agents
+    assert_valid("world", world.dump())
+    # and it still takes the widget's new chats at once
+    case = world.start_case(org, SUPPORT_WIDGET, Visitor(email="v@example.com"), "hello")
+    assert (case.state, case.agent_id) == ("assigned", "helper-bot")
+    # the bot cannot be added through the API: the Provisioning API has no agentType "bot"
+    body["agents"].append(
+        {
+            **{k: BOT_AGENT[k] for k in ("agentAlias", "agentAvatar")},
+            "agentId": "other-bot",
+            "agentType": "bot",
+        }
+    )
+    assert "agentType" in error(send(client, "POST", WIDGETS, body), 400)

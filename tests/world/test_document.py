@@ -130,3 +130,116 @@ def test_unreadable_documents_are_refused(text: str, tmp_path: Path) -> None:
 def test_to_yaml_round_trips() -> None:
     document = default_document()
     assert yaml.safe_load(world_document.to_yaml(document)) == document
+
+
+# -- bots, tags and Visitor Identity Verification ------------------------------------------------------------
+
+BOT = {
+    "agentId": "helper-bot",
+    "agentAlias": "Helper Bot",
+    "agentAvatar": "https://example.com/avatars/bot.png",
+    "agentType": "bot",
+    "tags": ["FAQ", "BILLING"],
+    "bot": {"url": "https://bots.example.com/hook", "authToken": "bot-token-123"},
+    "status": "online",
+}
+QUIET_BOT = {  # no authToken, no tags, offline
+    "agentId": "quiet-bot",
+    "agentAlias": "Quiet Bot",
+    "agentAvatar": "",
+    "agentType": "bot",
+    "bot": {"url": "http://127.0.0.1:8081/bot"},
+    "status": "offline",
+}
+
+
+def _tagged(agent: dict[str, Any], *tags: str) -> dict[str, Any]:
+    """The agent entry with tags, where the canonical form has them: after agentType, before the status."""
+    status = {key: agent[key] for key in ("status", "subStatus") if key in agent}
+    return {**{key: value for key, value in agent.items() if key not in status}, "tags": list(tags), **status}
+
+
+def _bot_document() -> dict[str, Any]:
+    """The default world, in canonical form, with a bot first on the support widget and another on the sales
+    widget, Sam and Dana tagged, and Visitor Identity Verification on the support widget."""
+    document = default_document()
+    support, sales = _org(document)["widgets"]
+    support["visitorIdentityVerification"] = {"secret": "identity-secret"}
+    # Canonical key order: the widget's settings, then visitorIdentityVerification, then agents last.
+    support["agents"] = support.pop("agents")
+    support["agents"].insert(0, copy.deepcopy(BOT))
+    support["agents"][1] = _tagged(support["agents"][1], "BILLING", "VIP")  # Sam
+    sales["agents"].append(copy.deepcopy(QUIET_BOT))
+    sales["agents"][1] = _tagged(sales["agents"][1], "SALES")  # Dana, paused with a subStatus
+    return document
+
+
+def test_bots_tags_and_identity_verification_load_and_dump_back_the_same(clock) -> None:
+    document = _bot_document()
+    assert_valid("world", document)
+    world = World(copy.deepcopy(document), clock)
+    dumped = world.dump()
+    assert dumped == document
+    # The same canonical form, key order included, and it loads again to itself.
+    assert json.dumps(dumped) == json.dumps(document)
+    assert World(dumped, clock).dump() == dumped
+    assert yaml.safe_load(world_document.to_yaml(dumped)) == document
+
+    org = world.orgs["5406213"]
+    support, sales = org.widgets[SUPPORT_WIDGET], org.widgets[SALES_WIDGET]
+    assert support.identity_secret == "identity-secret"
+    assert sales.identity_secret is None
+    bot, sam = support.agents[0], support.agents[1]
+    assert (bot.is_bot, bot.tags, bot.bot) == (True, ("FAQ", "BILLING"), BOT["bot"])
+    assert (sam.is_bot, sam.tags, sam.bot) == (False, ("BILLING", "VIP"), None)
+    quiet = sales.agents[2]
+    assert (quiet.is_bot, quiet.tags, quiet.bot) == (True, (), {"url": "http://127.0.0.1:8081/bot"})
+    assert (org.agents["helper-bot"].status, org.agents["quiet-bot"].status) == ("online", "offline")
+
+
+def test_bot_entries_dump_in_canonical_form_whatever_order_they_were_written_in(clock) -> None:
+    document = _bot_document()
+    support = _org(document)["widgets"][0]
+    support["agents"][0] = dict(reversed(list(BOT.items())))  # status, bot, tags ... agentId
+    support["agents"][1] = dict(sorted(support["agents"][1].items()))
+    dumped = World(document, clock).dump()
+    assert json.dumps(dumped) == json.dumps(_bot_document())
+    assert list(_org(dumped)["widgets"][0]["agents"][0]) == [
+        "agentId",
+        "agentAlias",
+        "agentAvatar",
+        "agentType",
+        "tags",
+        "bot",
+        "status",
+    ]
+
+
+def test_a_bot_needs_its_webhook_and_only_a_bot_may_have_one() -> None:
+    def change(document: dict[str, Any]) -> None:
+        support, sales = _org(document)["widgets"]
+        support["agents"].append({**BOT})
+        del support["agents"][2]["bot"]
+        sales["agents"][1]["bot"] = {"url": "https://bots.example.com/hook"}
+
+    assert _broken(change) == [
+        "/organizations/0/widgets/0/agents/2/bot organizations[0].widgets[0].agents[2].bot is required",
+        "/organizations/0/widgets/1/agents/1 organizations[0].widgets[1].agents[1] "
+        "may have a bot webhook only when its agentType is bot",
+    ]
+
+
+def test_tags_are_unique_and_identity_verification_needs_a_secret() -> None:
+    def change(document: dict[str, Any]) -> None:
+        support = _org(document)["widgets"][0]
+        support["agents"][0]["tags"] = ["VIP", "VIP"]
+        support["visitorIdentityVerification"] = {}
+
+    found = _broken(change)
+    assert len(found) == 2
+    assert found[0].startswith("/organizations/0/widgets/0/agents/0/tags ")
+    assert "non-unique" in found[0]
+    assert found[1] == (
+        "/organizations/0/widgets/0/visitorIdentityVerification/secret "
+        "organizations[0].widgets[0].visitorIdentityVerification.secret is required"
+    )
