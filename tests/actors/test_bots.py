@@ -29,6 +29,9 @@ from mocksnap.world import World
 from mocksnap.world.chats import BAN_S, QUEUE_TIMEOUT_S
 from mocksnap.world.errors import Invalid
 from mocksnap.world.models import Case, Route, Visitor
+from tests.bot_replies import MISSING, reply
+from tests.bot_replies import command as cmd
+from tests.bot_replies import message as msg
 from tests.conftest import (
     MONDAY_MORNING_BERLIN,
     ORG_ID,
@@ -54,7 +57,6 @@ VISITOR_EMAIL, VISITOR_IP = "v@example.com", "203.0.113.7"
 SECRET = "identity-secret"
 LUNCH_BERLIN = datetime(2026, 11, 23, 11, 30, tzinfo=UTC)  # Monday 12:30 in Berlin: sales is closed
 EVENING_BERLIN = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)  # Monday 19:00 in Berlin: sales is closed
-MISSING = object()  # a command without "parameters"
 PAYLOAD_SCHEMAS = {
     "chatStarted": "bot-chat-started",
     "message": "bot-message",
@@ -265,26 +267,6 @@ def play(
 
 
 # -- replies ------------------------------------------------------------------------------------------------
-
-
-def reply(*content: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {"widget_id": "XXX", "case_id": "XXX", "content": list(content), **extra}
-
-
-def msg(text: str | None = None, buttons: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    item: dict[str, Any] = {"type": "message"}
-    if text is not None:
-        item["text"] = text
-    if buttons is not None:
-        item["display_responses"] = buttons
-    return item
-
-
-def cmd(operation: str, parameters: Any = MISSING) -> dict[str, Any]:
-    item: dict[str, Any] = {"type": "command", "operation": operation}
-    if parameters is not MISSING:
-        item["parameters"] = parameters
-    return item
 
 
 def sample(name: str) -> dict[str, Any]:

@@ -8,8 +8,8 @@
   answering with Content-Type text/html as that bot does, and answers chatClosed and commandResult with an
   empty 200.
 
-Reply helpers build the bodies of the Bot API's "Message Response Parameters": `reply(message("hi"),
-command("GOTO", "https://example.com"), context_id="c1")`.
+Their answers are built with tests/bot_replies.py: `reply(message("hi"), command("GOTO", "https://example.com"),
+context_id="c1")`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
+
+from tests.bot_replies import command, message, reply
 
 HOST = "127.0.0.1"
 
@@ -73,31 +75,6 @@ def hang(seconds: float, then: Step = None) -> Reply:
 def garbage(body: bytes = b"<html>oops{", content_type: str = "application/json") -> Reply:
     """A 200 whose body is not JSON."""
     return Reply(200, content_type, body)
-
-
-def message(text: str | None = None, buttons: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    item: dict[str, Any] = {"type": "message"}
-    if text is not None:
-        item["text"] = text
-    if buttons is not None:
-        item["display_responses"] = buttons
-    return item
-
-
-def command(operation: str, parameters: Any = None) -> dict[str, Any]:
-    item: dict[str, Any] = {"type": "command", "operation": operation}
-    if parameters is not None:
-        item["parameters"] = parameters
-    return item
-
-
-def reply(*content: dict[str, Any], context_id: str | None = None, **head: str) -> dict[str, Any]:
-    """A reply body: the content items in order, with a context_id and widget_id/case_id when given."""
-    body: dict[str, Any] = dict(head)
-    if context_id is not None:
-        body["context_id"] = context_id
-    body["content"] = list(content)
-    return body
 
 
 @dataclass

@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests.bot_replies import command, message, reply
 from tests.conftest import (
     ORG_ID,
     SALES_WIDGET,
@@ -37,7 +38,7 @@ from tests.conftest import (
     assert_valid,
     default_document,
 )
-from tests.e2e.bots import ExampleBot, Reply, ScriptedBot, Step, command, garbage, hang, message, reply
+from tests.e2e.bots import ExampleBot, Reply, ScriptedBot, Step, garbage, hang
 from tests.e2e.conftest import Response, Server, start_server
 from tests.webhooks.receiver import Receiver
 
