@@ -13,7 +13,7 @@ import falcon.asgi
 from mocksnap import errors
 from mocksnap.actors.autopilot import Autopilot
 from mocksnap.actors.bots import BotBridge
-from mocksnap.api import admin, agent_status, availability, logs, provisioning, visitor_chat
+from mocksnap.api import admin, agent_status, availability, logs, provisioning, traffic, visitor_chat
 from mocksnap.clock import Clock, make_clock
 from mocksnap.config import Config
 from mocksnap.journal import Journal, JournalMiddleware
@@ -127,6 +127,7 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/__admin/violations", admin.ViolationList(violations))
     app.add_route("/__admin/requests", admin.Requests(journal))
     app.add_route("/__admin/autopilot", admin.AutopilotSwitch(autopilot))
+    app.add_route("/__admin/traffic", traffic.TrafficRun(world, engine, autopilot))
     app.add_route("/__admin/organizations/{org_id}/agents/{agent_id}/status", admin.AgentStatus(world))
     app.add_route("/__admin/widgets/{widget_id}/integrations", admin.WidgetIntegrations(world))
     app.add_route("/__admin/widgets/{widget_id}/agents/{agent_id}", admin.WidgetAgentEntry(world))

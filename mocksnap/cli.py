@@ -62,6 +62,9 @@ def _parser(defaults: Config) -> argparse.ArgumentParser:
         default=defaults.access_log,
         help="do not log a line per request",
     )
+    from mocksnap.traffic.command import add_parser as add_traffic
+
+    add_traffic(commands)
     return parser
 
 
@@ -122,4 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         # Every flag is named as the Config field it sets, and defaults to it (MOCKSNAP_* or the built-in).
         config = replace(defaults, **{f.name: getattr(args, f.name) for f in fields(Config)})
         return _serve(config)
+    if args.command == "traffic":
+        from mocksnap.traffic.command import run
+
+        return run(args)
     return 2

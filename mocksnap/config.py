@@ -27,6 +27,23 @@ def parse_rate(text: str) -> float:
     return float(match[1]) / (60 if per_minute else 1)
 
 
+DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str | float) -> float:
+    """Seconds, or a number with s, m, h or d (`90m`, `1d`): the duration in seconds."""
+    if isinstance(text, int | float):
+        seconds = float(text)
+    else:
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text)
+        if match is None:
+            raise ValueError(f"{text!r} is not a duration such as 90s, 30m, 6h or 1d")
+        seconds = float(match[1]) * DURATION_UNITS[match[2] or "s"]
+    if seconds <= 0:
+        raise ValueError("a duration must be more than 0 seconds")
+    return seconds
+
+
 @dataclass(frozen=True)
 class Config:
     host: str = "127.0.0.1"

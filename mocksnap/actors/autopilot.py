@@ -1,6 +1,7 @@
 """Simulated human agents. An online agent on autopilot accepts a queued chat after a short delay, greets the
 visitor, and answers each visitor message: typing first, then a Faker sentence. Paused agents take no new
-chats. Bots are not simulated here: they are real programs behind their webhooks (actors/bots.py). Every
+chats. A bot with a webhook is a real program (actors/bots.py); one without is played here: it greets the
+visitor and hands the chat to the widget's human agents, as a HUMAN_TRANSFER would. Every
 delay is drawn from the world's seeded random source and is a timer on its clock, so the same seed and a
 manual clock give the same conversation every run.
 
@@ -70,6 +71,8 @@ class Autopilot:
             case = self.world.cases[event.data["caseId"]]
             if self._human(case):
                 self._later(GREET_DELAY_S, lambda: self._greet(case, case.agent_id))
+            elif self._played_bot(case):
+                self._later(GREET_DELAY_S, lambda: self._hand_on(case, case.agent_id))
         elif event.kind == "case.message" and event.data["sender"] == "VISITOR":
             case = self.world.cases[event.data["caseId"]]
             if case.state == "assigned" and self._human(case):
@@ -100,6 +103,19 @@ class Autopilot:
         """The case's agent is a person (a bot answers through its own webhook)."""
         widget = self.world.orgs[case.org_id].widgets[case.widget_id]
         return any(a.agent_id == case.agent_id and not a.is_bot for a in widget.agents)
+
+    def _played_bot(self, case: Case) -> bool:
+        """The case's agent is a bot without a webhook, which the autopilot plays."""
+        widget = self.world.orgs[case.org_id].widgets[case.widget_id]
+        return any(a.agent_id == case.agent_id and a.is_bot and not a.bot for a in widget.agents)
+
+    def _hand_on(self, case: Case, agent_id: str | None) -> None:
+        if case.state == "assigned" and case.agent_id == agent_id:
+            alias = self._alias(case, agent_id)
+            self.world.agent_message(
+                case, agent_id, f"Hi, I'm {alias}, a virtual assistant. Let me find you a person."
+            )
+            self.world.transfer(case, widget_id=case.widget_id, humans_only=True)
 
     def _alias(self, case: Case, agent_id: str) -> str:
         widget = self.world.orgs[case.org_id].widgets[case.widget_id]

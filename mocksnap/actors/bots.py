@@ -87,13 +87,14 @@ class BotBridge:
             self._send(case, bot, payload)
 
     def _bot(self, case: Case, agent_id: str | None) -> WidgetAgent | None:
-        """The bot of the case's widget with this id, if it is one."""
+        """The bot of the case's widget with this id, if it is one reached by a webhook (a bot without one is
+        played by the traffic generator)."""
         if agent_id is None:
             return None
         widget = self.world.orgs[case.org_id].widgets.get(case.widget_id)
         if widget is None:
             return None
-        return next((a for a in widget.agents if a.agent_id == agent_id and a.is_bot), None)
+        return next((a for a in widget.agents if a.agent_id == agent_id and a.is_bot and a.bot), None)
 
     def _now(self) -> int:
         return self.world.clock.now_ms()
@@ -117,7 +118,7 @@ class BotBridge:
                 )
 
         body = self.violations.checked(iso(self.world.clock.now()), "bot", schema_name, payload)
-        assert bot.bot is not None  # the world schema gives every bot its webhook
+        assert bot.bot is not None  # _bot names only bots with a webhook
         meta = {
             "orgId": case.org_id,
             "widgetId": case.widget_id,

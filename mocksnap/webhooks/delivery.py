@@ -153,6 +153,7 @@ class DeliveryEngine:
         self.log_size = log_size
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ids = itertools.count(1)
+        self.enqueued = 0  # how many deliveries were ever queued (the id of the last one)
         self._queues: dict[str, deque[Delivery]] = {}
         self._draining: set[str] = set()  # lanes whose head is being attempted or waits for a retry
         self._tasks: dict[asyncio.Task, str] = {}  # the attempts under way, and the lane each one drains
@@ -217,8 +218,9 @@ class DeliveryEngine:
         lane: str | None = None,
         prepare: Callable[[Delivery], None] | None = None,
     ) -> Delivery:
+        self.enqueued = next(self._ids)
         delivery = Delivery(
-            id=f"d{next(self._ids):07d}",
+            id=f"d{self.enqueued:07d}",
             kind=kind,
             method=method,
             url=url,

@@ -1,13 +1,16 @@
 """The World's state: organizations, cases and their indexes, the event log, the clock's scheduler, the
 seeded random source; and the lookups every command and resource shares.
 
+A world document may hold cases: the world is built with them indexed, and the chats under way among them go
+on (their timers set again, relative to the clock's time when the world is built).
+
 Commands live in mixins by subject (accounts.py, chats.py); world.py puts them together.
 """
 
 from __future__ import annotations
 
 import bisect
-import copy
+import pickle
 import random
 import uuid as uuidlib
 from typing import Any
@@ -18,6 +21,10 @@ from mocksnap.world import document, schedule
 from mocksnap.world.errors import Invalid, NotFound
 from mocksnap.world.events import EventLog
 from mocksnap.world.models import AGENT_ID_PREFIX, Case, Organization, User, Widget
+
+
+def _creation(case: Case) -> tuple[int, str]:
+    return case.created_ms, case.case_id
 
 
 def normalize_agent_id(agent_id: str) -> str:
@@ -35,13 +42,21 @@ class WorldBase:
         self.seed = seed
         self.events = EventLog()
         self.scheduler = Scheduler(clock)
-        self._initial = copy.deepcopy(document_)
+        built = document.build_world(document_)
+        # The document to reset to, kept compact (a big world's document takes 5 times less room pickled than
+        # as dicts) and safe from whatever the caller does with theirs.
+        self._initial_pickled = pickle.dumps(document_, protocol=pickle.HIGHEST_PROTOCOL)
         self._clock_start = clock.now()
-        self._install(document.build(document_))
+        self._install(*built)
+
+    @property
+    def _initial(self) -> dict[str, Any]:
+        """The document the world was first built from (a fresh copy)."""
+        return pickle.loads(self._initial_pickled)
 
     # -- whole-world commands -------------------------------------------------------------------------
 
-    def _install(self, orgs: dict[str, Organization]) -> None:
+    def _install(self, orgs: dict[str, Organization], cases: list[Case]) -> None:
         self.scheduler.clear()
         self.random = random.Random(self.seed)
         self.orgs = orgs
@@ -52,29 +67,49 @@ class WorldBase:
         self.cases: dict[str, Case] = {}
         self.open_chats: dict[str, Case] = {}
         self._timers: dict[tuple[str, str], Timer] = {}
-        # Per widget, the creation times of its cases in order, and their ids at the same positions.
+        # Per widget, the creation times of its cases in order (then their ids, in order), and their ids at
+        # the same positions: a pure function of the cases, however the world came by them.
         self._created: dict[str, tuple[list[int], list[str]]] = {}
+        cases = sorted(cases, key=_creation)  # oldest first, as the world's commands would have made them
+        for case in cases:
+            self.cases[case.case_id] = case
+            times, ids = self._created.setdefault(case.widget_id, ([], []))
+            times.append(case.created_ms)
+            ids.append(case.case_id)
+        for case in cases:
+            if case.state != "closed":
+                self._restore_open_chat(case)
+
+    def _restore_open_chat(self, case: Case) -> None:
+        """A chat under way in the world document goes on; ChatCommands sets its timers again."""
+        self.open_chats[case.case_id] = case
 
     def replace(self, document_: Any) -> None:
         """Swap in another world document; the world is untouched when it is not valid."""
-        self._install(document.build(document_))
+        self._install(*document.build_world(document_))
         self.events.emit("world.replaced", self.clock.now(), None)
 
     def reset(self) -> None:
-        """Back to the document the world was first built from: no cases, no pending timers, no events, the
-        random source re-seeded, and a manual clock back at its start, so that a run replays byte for byte."""
+        """Back to the document the world was first built from: its cases only (none if it had none), no
+        other pending timers, no events, the random source re-seeded, and a manual clock back at its start, so
+        that a run replays byte for byte."""
         if isinstance(self.clock, ManualClock):
             self.clock.set(self._clock_start)
-        self._install(document.build(self._initial))
+        self._install(*document.build_world(self._initial))
         self.events.clear()  # the same seed gives the same case ids again: old events would name them
         self.events.emit("world.reset", self.clock.now(), None)
 
     def dump(self) -> dict[str, Any]:
-        return document.dump(self.orgs)
+        return document.dump(self.orgs, self.cases.values())
 
     def new_uuid(self) -> str:
-        """A version 4 UUID from the world's seeded random source, so the same seed gives the same ids."""
-        return str(uuidlib.UUID(int=self.random.getrandbits(128), version=4))
+        """A version 4 UUID from the world's seeded random source, so the same seed gives the same ids; never
+        the id of a case the world holds (a world loaded with the cases of a run on the same seed would draw
+        their ids again)."""
+        while True:
+            new = str(uuidlib.UUID(int=self.random.getrandbits(128), version=4))
+            if new not in self.cases:
+                return new
 
     @staticmethod
     def _conform(definition: str, entry: dict[str, Any]) -> None:
@@ -130,15 +165,19 @@ class WorldBase:
     def _index(self, case: Case) -> None:
         self.cases[case.case_id] = case
         times, ids = self._created.setdefault(case.widget_id, ([], []))
-        at = bisect.bisect_right(times, case.created_ms)
+        at = bisect.bisect_left(ids, case.case_id, *self._same_time(times, case.created_ms))
         times.insert(at, case.created_ms)
         ids.insert(at, case.case_id)
 
     def _unindex(self, case: Case) -> None:
         times, ids = self._created[case.widget_id]
-        at = bisect.bisect_left(times, case.created_ms)
-        at += ids[at:].index(case.case_id)
+        at = bisect.bisect_left(ids, case.case_id, *self._same_time(times, case.created_ms))
         del times[at], ids[at]
+
+    @staticmethod
+    def _same_time(times: list[int], created_ms: int) -> tuple[int, int]:
+        """Where the cases created at that millisecond are (ordered among them by id)."""
+        return bisect.bisect_left(times, created_ms), bisect.bisect_right(times, created_ms)
 
     def cases_created(
         self, widget_id: str, start_ms: int, end_ms: int, after: int = 0, limit: int | None = None

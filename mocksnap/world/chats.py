@@ -160,6 +160,16 @@ class ChatCommands(WorldBase):
         if humans:
             self._emit("case.broadcasted", case, agents=humans)
 
+    def _restore_open_chat(self, case: Case) -> None:
+        """A chat under way in a world document being loaded: a queued one waits QUEUE_TIMEOUT_S from now
+        for an agent, and every one times out INACTIVITY_TIMEOUT_S after its last activity (at once if that
+        has passed)."""
+        super()._restore_open_chat(case)
+        if case.state == "queued":
+            self._timer(case, "queue", QUEUE_TIMEOUT_S, lambda: self._queue_timeout(case))
+        idle = (self.clock.now_ms() - case.last_activity_ms) / 1000
+        self._timer(case, "inactivity", max(0.0, INACTIVITY_TIMEOUT_S - idle), lambda: self._inactivity(case))
+
     def _queue_timeout(self, case: Case) -> None:
         if case.state == "queued":
             self.close(case, "no_agents_found")

@@ -1,13 +1,15 @@
 """World documents: the YAML or JSON form of a world, read, checked, built into models, and dumped back.
 
 dump(build(doc)) is the canonical form of doc: every default written out, keys in one order, so that
-load -> dump -> load gives the same document.
+load -> dump -> load gives the same document. An organization's cases, if any, come last in it (cases_doc.py).
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +17,11 @@ import yaml
 
 from mocksnap import schemas
 from mocksnap.schemas import SchemaError
-from mocksnap.world import schedule
+from mocksnap.world import cases_doc, schedule
 from mocksnap.world.models import (
     AccountTemplate,
     Agent,
+    Case,
     ConversationSchedule,
     Organization,
     ScheduleEntry,
@@ -40,16 +43,159 @@ class DocumentError(ValueError):
         )
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, except that a time stays the string it is written as (the world schema asks for
+    strings, as JSON has them), rather than becoming a datetime. (Not libyaml's: its parser overflows the C
+    stack on a deeply nested document, where this one raises RecursionError.)"""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def parse(text: str, *, json_only: bool = False) -> Any:
     """JSON, or YAML (a superset of JSON) unless json_only."""
     try:
-        return json.loads(text) if json_only else yaml.safe_load(text)
+        return json.loads(text) if json_only else _load_yaml(text)
     except RecursionError:
         raise DocumentError([SchemaError("", "the document is nested too deeply")]) from None
     except (ValueError, yaml.YAMLError) as error:
         raise DocumentError(
             [SchemaError("", f"not a valid {'JSON' if json_only else 'YAML or JSON'} document: {error}")]
         ) from None
+
+
+# -- YAML with JSON lines ---------------------------------------------------------------------------------
+#
+# Python reads YAML slowly (a world of 10,000 chats, 19 MB, takes a minute; a quarter of that with libyaml),
+# and JSON fast. So to_yaml writes each case as one line of JSON, a flow mapping that YAML reads as it reads
+# any other (`- {"caseId": "...", ...}`), and parse reads such lines with the json module, when they are
+# exactly what to_yaml would write for what they hold: then YAML would read the same. The rest of the text
+# is read as YAML, each of those lines replaced by a marker that the value read from it then takes the place
+# of; should a marker not come back as a whole item (the line was inside a text, say), the whole text is
+# read as YAML instead.
+
+_MARK = "__mocksnap_json_line_"
+_JSON_LINE = re.compile(r"^( *)- (\{.*\})$", re.MULTILINE)
+_MARKED_LINE = re.compile(rf"^( *)- ({_MARK}[0-9]+__)$", re.MULTILINE)
+# Characters YAML does not allow in a text, or reads as line breaks; JSON writes them as they are.
+_NOT_FOR_YAML = re.compile("[\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe\\uffff]")
+# A key that YAML does not read as one: it has at most 1024 characters. Only a text with a run of that
+# many characters without a quote, or with an escaped quote, may hold one.
+_LONG_KEY = re.compile(r'"(?:[^"\\]|\\.){1000,}": ')
+_MAYBE_LONG_KEY = re.compile(r'[^"]{1000}|\\"')
+# How YAML 1.1 writes a float (1e-05 is a string to it); JSON writes 1e-05 too.
+_YAML_FLOAT = next(
+    regexp for tag, regexp in _Loader.yaml_implicit_resolvers["1"] if tag == "tag:yaml.org,2002:float"
+)
+
+
+def _yaml_float(token: str) -> float:
+    if not _YAML_FLOAT.match(token):
+        raise ValueError(f"YAML reads {token} as a string")
+    return float(token)
+
+
+def _from_json_line(text: str) -> Any:
+    """The value of a line of JSON, if it is as json_line writes it (then YAML reads it the same); raises
+    ValueError otherwise."""
+    value = _yaml_reads_as_json(text)
+    if json.dumps(value, ensure_ascii=False, allow_nan=False) != text:
+        raise ValueError("not a line json_line writes")
+    return value
+
+
+def _yaml_reads_as_json(text: str) -> Any:
+    value = json.loads(text, parse_float=_yaml_float)
+    if _NOT_FOR_YAML.search(text) or (_MAYBE_LONG_KEY.search(text) and _LONG_KEY.search(text)):
+        raise ValueError("YAML does not read this line as JSON does")
+    return value
+
+
+def json_line(value: Any) -> str | None:
+    """`value` as one line of JSON that YAML reads as the same value; None when there is no such line."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        return text if _yaml_reads_as_json(text) == value else None  # e.g. a key that is not a string
+    except (TypeError, ValueError):
+        return None
+
+
+def _load_yaml(text: str) -> Any:
+    if _MARK in text:
+        return yaml.load(text, Loader=_Loader)
+    found: dict[str, Any] = {}
+
+    def mark(line: re.Match[str]) -> str:
+        try:
+            value = _from_json_line(line[2])
+        except ValueError:
+            return line[0]
+        key = f"{_MARK}{len(found)}__"
+        found[key] = value
+        return f"{line[1]}- {key}"
+
+    lighter = _JSON_LINE.sub(mark, text)
+    if not found:
+        return yaml.load(text, Loader=_Loader)
+    try:
+        data = yaml.load(lighter, Loader=_Loader)
+    except yaml.YAMLError:
+        return yaml.load(text, Loader=_Loader)  # for the error as the text has it
+    _put_back(data, found)
+    if found:  # a marker that did not come back as an item of a list
+        return yaml.load(text, Loader=_Loader)
+    return data
+
+
+def _put_back(data: Any, found: dict[str, Any]) -> None:
+    """Put the values read as JSON in place of their markers (items of lists), taking them out of `found`."""
+    seen: set[int] = set()  # YAML's aliases make a graph of the document, with cycles even
+    todo = [data]
+    while todo:
+        item = todo.pop()
+        if not isinstance(item, (dict, list)) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, dict):
+            todo.extend(item.values())
+            continue
+        for i, value in enumerate(item):
+            if type(value) is str and value in found:
+                item[i] = found.pop(value)
+                seen.add(id(item[i]))  # read from JSON: no marker in it
+            else:
+                todo.append(value)
+
+
+def to_yaml(document: dict[str, Any]) -> str:
+    """The document as YAML; each case of an organization on a line of its own, as JSON (see above)."""
+    lines: dict[str, str] = {}
+    organizations = document.get("organizations") if isinstance(document, dict) else None
+    if isinstance(organizations, list):
+        marked = []
+        for org in organizations:
+            if isinstance(org, dict) and isinstance(org.get("cases"), list):
+                org = {**org, "cases": [_marked(case, lines) for case in org["cases"]]}
+            marked.append(org)
+    if not lines:
+        return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+    text = yaml.safe_dump({**document, "organizations": marked}, sort_keys=False, allow_unicode=True)
+    text, count = _MARKED_LINE.subn(lambda line: f"{line[1]}- {lines[line[2]]}", text)
+    if count != len(lines) or text.count(_MARK):  # a text of the document's own holds the marker
+        return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+    return text
+
+
+def _marked(value: Any, lines: dict[str, str]) -> Any:
+    line = json_line(value)
+    if line is None:
+        return value
+    key = f"{_MARK}{len(lines)}__"
+    lines[key] = line
+    return key
 
 
 def read(path: Path) -> Any:
@@ -80,12 +226,35 @@ def schedule_to_doc(value: ConversationSchedule) -> dict[str, Any]:
 
 
 def build(document: Any) -> dict[str, Organization]:
-    """Check a document against schemas/world.schema.json and the rules a schema cannot state; build it."""
-    found = schemas.errors(SCHEMA, document)
+    """The organizations of a world document (checked as build_world does)."""
+    return build_world(document)[0]
+
+
+def _schema_errors(document: Any) -> list[SchemaError]:
+    """Every error of the document against the world schema, as jsonschema gives them; the cases, many
+    thousands in a big world, go through cases_doc's fast check first, and jsonschema sees only those it
+    refuses (in their places, so that the paths and the order of the errors are those of the whole)."""
+    orgs = document.get("organizations") if isinstance(document, dict) else None
+    if not isinstance(orgs, list):
+        return schemas.errors(SCHEMA, document)
+    lighter = [
+        {**org, "cases": cases_doc.stand_ins(org["cases"])}
+        if isinstance(org, dict) and isinstance(org.get("cases"), list) and org["cases"]
+        else org
+        for org in orgs
+    ]
+    return schemas.errors(SCHEMA, {**document, "organizations": lighter})
+
+
+def build_world(document: Any) -> tuple[dict[str, Organization], list[Case]]:
+    """Check a document against schemas/world.schema.json and the rules a schema cannot state; build its
+    organizations, and its cases in document order."""
+    found = _schema_errors(document)
     if found:
         raise DocumentError(found)
     problems: list[SchemaError] = []
     orgs: dict[str, Organization] = {}
+    in_order: list[Organization] = []
     seen_credentials: dict[tuple[str, str], str] = {}
     seen_emails: set[str] = set()
     seen_widgets: set[str] = set()
@@ -172,21 +341,27 @@ def build(document: Any) -> dict[str, Organization]:
                     )
             org.widgets[widget.uuid] = widget
         orgs.setdefault(org.org_id, org)
+        in_order.append(org)
+    cases = cases_doc.build_cases(document, in_order, problem)
     if problems:
         raise DocumentError(problems)
-    return orgs
+    return orgs, cases
 
 
 def _without_none(mapping: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in mapping.items() if value is not None}
 
 
-def dump(orgs: dict[str, Organization]) -> dict[str, Any]:
-    """The canonical world document of the given organizations."""
-    return {"organizations": [_dump_org(org) for org in orgs.values()]}
+def dump(orgs: dict[str, Organization], cases: Iterable[Case] = ()) -> dict[str, Any]:
+    """The canonical world document of the given organizations and their cases."""
+    by_org: dict[str, list[Case]] = {}
+    for case in cases:
+        by_org.setdefault(case.org_id, []).append(case)
+    return {"organizations": [_dump_org(org, by_org.get(org.org_id, ())) for org in orgs.values()]}
 
 
-def _dump_org(org: Organization) -> dict[str, Any]:
+def _dump_org(org: Organization, cases: Iterable[Case] = ()) -> dict[str, Any]:
+    dumped = cases_doc.dump_cases(cases)
     return {
         "orgId": org.org_id,
         "apiToken": org.api_token,
@@ -203,6 +378,7 @@ def _dump_org(org: Organization) -> dict[str, Any]:
         ],
         "users": [user_to_doc(u) for u in org.users.values()],
         "widgets": [widget_to_doc(org, w) for w in org.widgets.values()],
+        **({"cases": dumped} if dumped else {}),
     }
 
 
@@ -270,7 +446,3 @@ def agent_to_doc(org: Organization, member: WidgetAgent) -> dict[str, Any]:
             "subStatus": status.sub_status,
         }
     )
-
-
-def to_yaml(document: dict[str, Any]) -> str:
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)

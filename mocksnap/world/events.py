@@ -42,6 +42,9 @@ class EventLog:
     def subscribe(self, listener: Callable[[DomainEvent], None]) -> None:
         self._listeners.append(listener)
 
+    def unsubscribe(self, listener: Callable[[DomainEvent], None]) -> None:
+        self._listeners.remove(listener)
+
     def emit(self, kind: str, at: datetime, org_id: str | None, **data: Any) -> DomainEvent:
         self._seq += 1
         event = DomainEvent(self._seq, kind, at, org_id, data)

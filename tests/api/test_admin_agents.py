@@ -57,7 +57,6 @@ def test_putting_an_agent_again_replaces_it_in_place_and_sets_its_status(
     ("body", "message"),
     [
         ({**BOT, "bot": None}, "bot must be an object"),
-        ({key: value for key, value in BOT.items() if key != "bot"}, "bot is required"),
         ({**BOT, "agentType": "webclient"}, "body may have a bot webhook only when its agentType is bot"),
         ({**BOT, "bot": {"url": "ftp://x"}}, "bot.url must be an http:// or https:// URL"),
         ({**BOT, "agentId": "someone@example.com"}, "agentId must be the agent of the URL"),
@@ -99,3 +98,15 @@ def test_an_agent_is_taken_off_unless_last_or_chatting(client: TestClient, world
         f"sam@example.com is the last agent of widget {SUPPORT_WIDGET}",
     )
     assert client.simulate_delete(path("charlie@example.com", SALES_WIDGET)).status_code == 204
+
+
+def test_a_bot_without_a_webhook_is_played_by_the_simulated_agents(client: TestClient, world: World) -> None:
+    played = {key: value for key, value in BOT.items() if key != "bot"}
+    assert client.simulate_put(path("helpbot@example.com"), json=played).status_code == 200
+    case = world.start_case(world.orgs[ORG_ID], SUPPORT_WIDGET, Visitor(), "hello")
+    assert case.agent_id == "helpbot@example.com"
+    world.scheduler.advance(5)  # it greets and hands the chat to the humans, who accept it
+    assert [e.sender for e in case.entries if e.sender in ("BOT", "AGENT")][:1] == ["BOT"]
+    world.scheduler.advance(10)
+    assert case.state == "assigned"
+    assert case.agent_id in ("sam@example.com", "michael@example.com")

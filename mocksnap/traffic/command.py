@@ -1,0 +1,208 @@
+"""`mocksnap traffic`: a day (or any time) of realistic chats, in-process or in a running server."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from mocksnap.config import parse_duration, parse_instant
+from mocksnap.traffic import profile as profiles
+from mocksnap.traffic.run import run_fast, run_live
+from mocksnap.world import document
+
+DEFAULT_DAY = "2026-11-23"  # a Monday: runs without --start begin at its midnight, in the profile's zone
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    traffic = commands.add_parser(
+        "traffic",
+        help="generate realistic chats: in-process (--out) or in a running server (--server)",
+        description="Visitors, agents and bots of a world, played on its clock by a seeded generator. "
+        f"Bundled profiles: {', '.join(profiles.bundled_names())}.",
+    )
+    traffic.add_argument("--profile", required=True, help="a bundled profile's name, or a profile file")
+    traffic.add_argument("--duration", type=parse_duration, default=86400.0, help="e.g. 1d, 6h, 90m (1d)")
+    traffic.add_argument("--seed", type=int, default=0, help="seed of every random choice (0)")
+    traffic.add_argument("--speed", type=float, help="times real time; without it, as fast as possible")
+    traffic.add_argument("--start", type=parse_instant, help=f"first instant (midnight of {DEFAULT_DAY})")
+    traffic.add_argument("--webhooks", help="subscribe every widget and the agent status to URLs under this")
+    traffic.add_argument("--server", help="a running mocksnap's base URL: generate in its world")
+    traffic.add_argument("--out", type=Path, help="in-process: write the world, its cases included, here")
+    traffic.add_argument("--payloads", type=Path, help="in-process, fast: write every webhook as a JSON line")
+    traffic.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        profile = profiles.load(args.profile)
+    except profiles.ProfileError as error:
+        print(f"mocksnap traffic: {error}", file=sys.stderr)
+        return 2
+    if args.speed is not None and args.speed <= 0:
+        print("mocksnap traffic: --speed must be positive", file=sys.stderr)
+        return 2
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    if args.server:
+        if args.out or args.payloads:
+            print(
+                "mocksnap traffic: --out and --payloads are for in-process runs, not --server",
+                file=sys.stderr,
+            )
+            return 2
+        return _against_server(args, profile, bar)
+    if args.payloads and args.speed is not None:
+        print("mocksnap traffic: --payloads records a fast run; with --speed they are sent", file=sys.stderr)
+        return 2
+    start = args.start or datetime.fromisoformat(DEFAULT_DAY).replace(tzinfo=ZoneInfo(profile.time_zone))
+    progress = bar.show if bar else None
+    try:
+        if args.speed is None:
+            with _maybe_open(args.payloads) as stream:
+                world, summary = run_fast(
+                    profile,
+                    seed=args.seed,
+                    start=start,
+                    duration_s=args.duration,
+                    webhooks=args.webhooks,
+                    payloads=stream,
+                    progress=progress,
+                )
+        else:
+            world, summary = asyncio.run(
+                run_live(
+                    profile,
+                    seed=args.seed,
+                    start=start,
+                    duration_s=args.duration,
+                    speed=args.speed,
+                    webhooks=args.webhooks,
+                    progress=progress,
+                )
+            )
+    except (document.DocumentError, ValueError) as error:
+        print(f"mocksnap traffic: {error}", file=sys.stderr)
+        return 2
+    finally:
+        if bar:
+            bar.done()
+    if args.out:
+        args.out.write_text(document.to_yaml(world.dump()), encoding="utf-8")
+    _report(args, profile, start, summary.as_dict())
+    return 0
+
+
+class _maybe_open:
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.stream: TextIO | None = None
+
+    def __enter__(self) -> TextIO | None:
+        if self.path is not None:
+            self.stream = self.path.open("w", encoding="utf-8")
+        return self.stream
+
+    def __exit__(self, *_: object) -> None:
+        if self.stream is not None:
+            self.stream.close()
+
+
+class ProgressBar:
+    def __init__(self, out: TextIO, width: int = 40) -> None:
+        self.out, self.width, self.shown = out, width, -1
+
+    def show(self, fraction: float) -> None:
+        filled = int(fraction * self.width)
+        if filled != self.shown:
+            self.shown = filled
+            self.out.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {fraction:4.0%}")
+            self.out.flush()
+
+    def done(self) -> None:
+        self.out.write("\n")
+        self.out.flush()
+
+
+def _report(
+    args: argparse.Namespace, profile: profiles.Profile, start: datetime, figures: dict[str, Any]
+) -> None:
+    if args.json:
+        print(json.dumps({"profile": profile.name, "seed": args.seed, "start": start.isoformat(), **figures}))
+        return
+    end = start + timedelta(seconds=args.duration)
+    print(f"traffic {profile.name}, seed {args.seed}: {start.isoformat()} to {end.isoformat()}")
+    print(
+        f"  visitors {figures['visitors']}: chats {figures['chats']} ({figures['botChats']} with a bot), "
+        f"offline messages {figures['offlineMessages']}, refused {figures['refused']}"
+    )
+    print(f"  transfers {figures['transfers']}, surveys {figures['surveys']}")
+    webhooks = figures["webhooks"]
+    if isinstance(webhooks, dict):
+        detail = ", ".join(f"{kind} {count}" for kind, count in webhooks.items())
+        webhooks = f"{sum(figures['webhooks'].values())}" + (f" ({detail})" if detail else "")
+    violations = figures.get("violations", 0)
+    print(f"  webhooks {webhooks}, failures {figures['failures']}, schema violations {violations}")
+    if args.out:
+        print(f"  wrote {args.out}")
+
+
+def _against_server(args: argparse.Namespace, profile: profiles.Profile, bar: ProgressBar | None) -> int:
+    base = args.server.rstrip("/")
+    body: dict[str, Any] = {"profile": _profile_doc(args.profile, profile), "duration": args.duration}
+    body["seed"] = args.seed
+    if args.speed is not None:
+        body["speed"] = args.speed
+    if args.webhooks:
+        body["webhooks"] = args.webhooks
+    try:
+        status, answer = _call("POST", f"{base}/__admin/traffic", body)
+        if status != 202:
+            print(
+                f"mocksnap traffic: {base} answered {status}: {answer.get('message', answer)}",
+                file=sys.stderr,
+            )
+            return 1
+        while answer["state"] == "running":
+            if bar:
+                bar.show(answer["progress"])
+            time.sleep(0.2)
+            status, answer = _call("GET", f"{base}/__admin/traffic")
+    except (urllib.error.URLError, OSError) as error:
+        print(f"mocksnap traffic: cannot reach {base}: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if bar:
+            bar.done()
+    start = datetime.now().astimezone()
+    _report(
+        args,
+        profile,
+        start,
+        {**answer["traffic"], "webhooks": answer["webhooks"], "failures": answer["failures"]},
+    )
+    return 0 if answer["state"] == "done" else 1
+
+
+def _profile_doc(given: str, profile: profiles.Profile) -> str | dict[str, Any]:
+    """A bundled profile goes by name; a file's profile goes whole."""
+    return given if given in profiles.bundled_names() else document.read(profile.source or Path(given))
+
+
+def _call(method: str, url: str, body: Any = None) -> tuple[int, Any]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
