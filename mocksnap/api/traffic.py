@@ -56,8 +56,7 @@ class TrafficRun:
             raise ApiError(400, str(error)) from None
         run.start()
         self.run = run
-        resp.status = falcon.HTTP_202
-        send_json(resp, run.view())
+        send_json(resp, run.view(), status=202)
 
     async def on_delete(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         run = self._current()

@@ -181,7 +181,7 @@ def _against_server(args: argparse.Namespace, profile: profiles.Profile, bar: Pr
     finally:
         if bar:
             bar.done()
-    start = datetime.now().astimezone()
+    start = parse_instant(answer["startedAt"])
     _report(
         args,
         profile,

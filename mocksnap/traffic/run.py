@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import IO, Any
 
 from mocksnap.actors.bots import BotBridge
-from mocksnap.clock import ManualClock, ScaledClock
+from mocksnap.clock import ManualClock, ScaledClock, iso
 from mocksnap.traffic.generator import Traffic
 from mocksnap.traffic.profile import Profile
 from mocksnap.webhooks.delivery import DeliveryEngine
@@ -257,6 +257,7 @@ class ServerRun:
             "state": self.state,
             "profile": self.profile.name,
             "seed": self.seed,
+            "startedAt": iso(self.traffic.start_at) if self.traffic.start_at else None,
             "durationSeconds": self.duration_s,
             "speed": self.speed,
             "progress": round(self.traffic.progress, 4),

@@ -38,6 +38,7 @@ class Receiver:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # else each answer waits for a delayed ACK (about 40 ms)
 
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
