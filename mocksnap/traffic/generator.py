@@ -239,6 +239,8 @@ class Traffic:
             chat.labeled = True
             name = rng.choice(sorted(profile.labels))
             self.world.label(case, name, rng.choice(profile.labels[name]))
+            if rng.random() < 0.5:  # the agent notes the customer's reference too
+                self.world.operator_variable(case, "Reference", f"#{rng.randint(100000, 999999)}")
         if not chat.transferred and rng.random() < profile.transfer_rate:
             chat.transferred = True
             colleagues = [a for a in self._humans(case) if a.agent_id != case.agent_id]

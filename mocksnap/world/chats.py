@@ -359,6 +359,16 @@ class ChatCommands(WorldBase):
         self._emit("case.labeled", case, agentId=case.agent_id, name=name, value=value)
         return case
 
+    def operator_variable(self, case: Case, name: str, value: str) -> Case:
+        """Set an operator variable an agent keeps on the case. Until one is set, the case's operator
+        variables are its labels (as the vendor's samples show them); from then on they are kept apart."""
+        if not name:
+            raise Invalid("name must not be empty")
+        current = case.operator_variables if case.operator_variables is not None else case.labels
+        case.operator_variables = [(n, v) for n, v in (current or []) if n != name] + [(name, value)]
+        self._emit("case.operator_variable", case, agentId=case.agent_id, name=name, value=value)
+        return case
+
     # -- visitors -------------------------------------------------------------------------------------
 
     def visitor_message(self, case: Case, text: str, response_id: str | None = None) -> Case:

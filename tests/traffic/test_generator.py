@@ -167,5 +167,16 @@ def test_a_bundled_profile_with_a_bot_and_lunch_breaks_plays_them() -> None:
         for line in stream.splitlines()
         if '"kind": "agent_status"' in line
     ]
+    for payload in paused:
+        assert_valid("agent-status-event", payload)
     assert {p["status"] for p in paused} == {"pause", "online"}
     assert {p.get("sub_status") for p in paused if p["status"] == "pause"} == {"Gone to lunch"}
+
+
+def test_agents_keep_operator_variables_apart_from_labels_once_they_set_one(measured) -> None:
+    world, _, _ = measured
+    noted = [case for case in world.cases.values() if case.operator_variables]
+    assert noted
+    for case in noted:
+        assert ("Reference", case.operator_variables[-1][1]) == case.operator_variables[-1]
+        assert set(case.labels or []) <= set(case.operator_variables)
