@@ -11,6 +11,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -105,3 +106,36 @@ def test_every_readme_curl_command_works_as_written(
             assert status == int(expected[1]), f"{command}\nanswered {status}: {done.stdout}"
         else:
             assert 200 <= status < 300, f"{command}\nanswered {status}: {done.stdout}"
+
+
+def readme_traffic_commands() -> list[str]:
+    """The README's `mocksnap traffic` commands, each whole (continued lines joined)."""
+    commands: list[str] = []
+    for block in re.findall(r"```sh\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.DOTALL):
+        for command in re.split(r"(?<!\\)\n", block):
+            command = command.replace("\\\n", " ").strip()
+            if command.startswith(".venv/bin/mocksnap traffic"):
+                commands.append(command)
+    return commands
+
+
+@pytest.mark.parametrize("command", readme_traffic_commands())
+def test_every_readme_traffic_command_works_as_written(
+    spawn: Callable[..., Server], tmp_path: Path, command: str
+) -> None:
+    """In-process runs in a scratch folder; a run with --server against a fresh server on a manual clock (a
+    real clock would take the run's whole duration), whose Logs API then has the cases."""
+    runnable = command.replace(".venv/bin/mocksnap", f"{shlex.quote(sys.executable)} -m mocksnap", 1)
+    server = None
+    if "--server" in command:
+        server = spawn("--clock", "manual", "--start", "2026-11-23T00:00:00Z")
+        runnable = runnable.replace(README_BASE, server.base_url)
+    done = subprocess.run(["bash", "-c", runnable], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"{command}\nexit {done.returncode}: {done.stderr}"
+    assert "visitors" in done.stdout
+    for written in re.findall(r"--(?:out|payloads) (\S+)", command):
+        assert (tmp_path / written).stat().st_size > 0
+    if server is not None:
+        state = server.request("GET", "/__admin/traffic").json()
+        assert state["state"] == "done"
+        assert state["traffic"]["visitors"] > 0
