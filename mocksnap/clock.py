@@ -93,10 +93,15 @@ class ManualClock(Clock):
         return float("inf")  # it never gets there by itself
 
 
+# Where a manual clock starts when not told: a fixed instant, so that a seed and a manual clock give the same
+# bytes on every run (Monday 23 November 2026, 10:30 in Berlin, inside every bundled widget's hours).
+MANUAL_START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+
 def make_clock(mode: str, speed: float = 1.0, start: datetime | None = None) -> Clock:
     """The clock of `--clock real|manual|scaled [--speed X] [--start ISO8601]`."""
     if mode == "manual":
-        return ManualClock(start or datetime.now(UTC).replace(microsecond=0))
+        return ManualClock(start or MANUAL_START)
     if mode == "scaled":
         return ScaledClock(speed, start)
     if mode == "real":

@@ -7,7 +7,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mocksnap.clock import ManualClock, RealClock, ScaledClock, Scheduler, from_ms, iso, make_clock, to_ms
+from mocksnap.clock import (
+    MANUAL_START,
+    ManualClock,
+    RealClock,
+    ScaledClock,
+    Scheduler,
+    from_ms,
+    iso,
+    make_clock,
+    to_ms,
+)
 
 START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
@@ -79,6 +89,8 @@ def test_scaled_clock_runs_speed_times_real_time() -> None:
 
 def test_make_clock() -> None:
     assert make_clock("manual", start=START).now() == START
+    # Without a start, a manual clock starts at the same instant on every run, whenever that run is.
+    assert make_clock("manual").now() == make_clock("manual").now() == MANUAL_START
     assert make_clock("real", start=START).now() >= START
     assert isinstance(make_clock("real"), RealClock)
     assert make_clock("scaled", 10, START).speed == 10
