@@ -14,6 +14,7 @@ from mocksnap import errors
 from mocksnap.actors.autopilot import Autopilot
 from mocksnap.actors.bots import BotBridge
 from mocksnap.api import admin, agent_status, availability, logs, provisioning, traffic, visitor_chat
+from mocksnap.api.openapi import OpenApiDocument
 from mocksnap.clock import Clock, make_clock
 from mocksnap.config import Config
 from mocksnap.journal import Journal, JournalMiddleware
@@ -116,6 +117,7 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/api/v2/{org_id}/logs", logs.Logs(world, config.rate_limit))
 
     app.add_route("/__admin/health", admin.Health(world))
+    app.add_route("/__admin/openapi.json", OpenApiDocument())
     app.add_route("/__admin/reset", admin.Reset(world, journal, autopilot, engine, violations))
     app.add_route("/__admin/world", admin.WorldDocument(world))
     app.add_route("/__admin/events", admin.Events(world))
