@@ -10,6 +10,12 @@ in order per chat, not per URL), and may ask for one attempt only: it then ends 
 An answer handler may refuse a 2xx answer (a bot's reply that is not what the API expects): the delivery
 then ends `failed` too, with the reason in its attempt log.
 
+Faults: the engine may be given a hook (`faults`) that it asks before each attempt whether to interfere with
+it, so that a receiver's idempotency and ordering can be tested: `drop` (the attempt fails unsent, and the
+retry schedule takes over), `delay` (held back before it is sent), `duplicate` (sent twice) or `reorder` (sent
+after the next delivery in its lane, which breaks the order above on purpose). Each one is noted in the
+delivery's `faults`.
+
 Time: the first attempt goes out at once (real time); every retry is a timer on the world's scheduler, so on
 a manual clock one `advance` of two hours plays the whole schedule. Attempts run as tasks on the server's
 event loop, given by `start`; without one (a world used on its own) deliveries wait, queued, until there is.
@@ -41,6 +47,21 @@ class Transport(Protocol):
         self, method: str, url: str, headers: dict[str, str], body: bytes, timeout: float
     ) -> tuple[int, dict[str, str], bytes]:
         """(status, headers, body) of the answer; raises on a connection error or a timeout."""
+        ...
+
+
+@dataclass(frozen=True)
+class AttemptFault:
+    """What to do to one attempt: "drop", "delay" (by delay_ms), "duplicate" or "reorder"."""
+
+    fault_id: str
+    action: str
+    delay_ms: int = 0
+
+
+class FaultHook(Protocol):
+    def for_attempt(self, delivery: Delivery) -> AttemptFault | None:
+        """The fault to play on the delivery's next attempt, if any."""
         ...
 
 
@@ -113,6 +134,8 @@ class Delivery:
     prepare: Callable[[Delivery], None] | None = None
     retry: bool = True
     lane: str = ""  # the queue it waits in: its URL unless told otherwise
+    faults: list[str] = field(default_factory=list)  # what faults did to it, one note each
+    reordered: bool = False  # one of two deliveries a fault swapped
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -125,6 +148,7 @@ class Delivery:
             "attempts": len(self.attempts),
             "nextAttemptAt": iso(self.next_attempt_at) if self.next_attempt_at else None,
             **self.meta,
+            **({"faults": self.faults} if self.faults else {}),
         }
 
     def detail(self) -> dict[str, Any]:
@@ -146,8 +170,10 @@ class DeliveryEngine:
         *,
         timeout: float = 10.0,
         log_size: int = 10_000,
+        faults: FaultHook | None = None,
     ) -> None:
         self.scheduler = scheduler
+        self.faults = faults
         self.transport = transport or AiohttpTransport()
         self.timeout = timeout
         self.log_size = log_size
@@ -157,6 +183,7 @@ class DeliveryEngine:
         self._queues: dict[str, deque[Delivery]] = {}
         self._draining: set[str] = set()  # lanes whose head is being attempted or waits for a retry
         self._tasks: dict[asyncio.Task, str] = {}  # the attempts under way, and the lane each one drains
+        self._held: dict[str, tuple[Delivery, str]] = {}  # by lane: reordered, waiting for one to go after
         self.log: dict[str, Delivery] = {}
         self._finished: deque[str] = deque()  # ids of the finished deliveries in the log, oldest first
 
@@ -198,6 +225,7 @@ class DeliveryEngine:
             task.cancel()
         self._queues.clear()
         self._draining.clear()
+        self._held.clear()
         self.log.clear()
         self._finished.clear()
 
@@ -236,6 +264,8 @@ class DeliveryEngine:
         )
         self._remember(delivery)
         self._queues.setdefault(delivery.lane, deque()).append(delivery)
+        if delivery.lane in self._held:
+            self._send_after(*self._held.pop(delivery.lane), delivery)
         if delivery.lane not in self._draining:
             self._drain_soon(delivery.lane)
         return delivery
@@ -280,7 +310,11 @@ class DeliveryEngine:
         queue = self._queues.get(lane)
         while queue:
             delivery = queue[0]
-            if await self._attempt(delivery):
+            fault = self.faults.for_attempt(delivery) if self.faults is not None else None
+            if fault is not None and fault.action == "reorder":
+                self._reorder(queue, fault.fault_id)
+                continue
+            if await self._attempt(delivery, fault):
                 queue.popleft()
                 self._finished.append(delivery.id)
                 self._prune()
@@ -290,24 +324,43 @@ class DeliveryEngine:
         self._draining.discard(lane)
         self._queues.pop(lane, None)  # lanes come and go (one per bot chat); an empty one is forgotten
 
+    def _reorder(self, queue: deque[Delivery], fault_id: str) -> None:
+        """The head goes after the next delivery in its lane, or waits for one to be queued."""
+        delivery = queue.popleft()
+        if queue:
+            self._send_after(delivery, fault_id, queue[0])
+        else:
+            delivery.faults.append(f"{fault_id}: held for the next delivery in its lane")
+            self._held[delivery.lane] = (delivery, fault_id)
+
+    def _send_after(self, delivery: Delivery, fault_id: str, ahead: Delivery) -> None:
+        queue = self._queues[delivery.lane]
+        queue.insert(queue.index(ahead) + 1, delivery)
+        delivery.faults.append(f"{fault_id}: sent after {ahead.id}")
+        delivery.reordered = ahead.reordered = True
+
     # -- one attempt ----------------------------------------------------------------------------------
 
-    async def _attempt(self, delivery: Delivery) -> bool:
+    async def _attempt(self, delivery: Delivery, fault: AttemptFault | None = None) -> bool:
         """True when the delivery is finished (delivered, or given up); otherwise its next attempt is set."""
         if delivery.prepare is not None and not delivery.attempts:
             delivery.prepare(delivery)
         delivery.status = "delivering"
         now = self.clock.now()
+        if fault is not None and fault.action == "delay":
+            delivery.faults.append(f"{fault.fault_id}: held back {fault.delay_ms} ms")
+            await asyncio.sleep(fault.delay_ms / 1000)
         started = time.perf_counter()
-        try:
-            status, _, body = await self.transport.send(
-                delivery.method, delivery.url, delivery.headers, delivery.body, self.timeout
-            )
-            error = None if 200 <= status < 300 else f"HTTP {status}"
-        except TimeoutError:
-            status, body, error = None, b"", f"no answer within {self.timeout:g} s"
-        except Exception as exc:  # a refused or broken connection is an attempt that failed, not a crash
-            status, body, error = None, b"", f"{type(exc).__name__}: {exc}".strip()
+        if fault is not None and fault.action == "drop":
+            delivery.faults.append(f"{fault.fault_id}: attempt {len(delivery.attempts) + 1} dropped")
+            status, body, error = None, b"", f"dropped by fault {fault.fault_id}"
+        else:
+            status, body, error = await self._send(delivery)
+        if fault is not None and fault.action == "duplicate":
+            copy_status, _, copy_error = await self._send(delivery)
+            copy = copy_error or f"HTTP {copy_status}"
+            number = len(delivery.attempts) + 1
+            delivery.faults.append(f"{fault.fault_id}: attempt {number} sent twice (the copy: {copy})")
         attempt = Attempt(now, status, (time.perf_counter() - started) * 1000, error)
         delivery.attempts.append(attempt)
         delivery.response_status, delivery.response_body = status, body
@@ -341,6 +394,18 @@ class DeliveryEngine:
         delivery.status = "retrying"
         delivery.next_attempt_at = min(now + timedelta(seconds=delay), deadline)
         return False
+
+    async def _send(self, delivery: Delivery) -> tuple[int | None, bytes, str | None]:
+        """(status, body, error) of one request: error is None for a 2xx answer."""
+        try:
+            status, _, body = await self.transport.send(
+                delivery.method, delivery.url, delivery.headers, delivery.body, self.timeout
+            )
+        except TimeoutError:
+            return None, b"", f"no answer within {self.timeout:g} s"
+        except Exception as exc:  # a refused or broken connection is an attempt that failed, not a crash
+            return None, b"", f"{type(exc).__name__}: {exc}".strip()
+        return status, body, None if 200 <= status < 300 else f"HTTP {status}"
 
     def _fail(self, delivery: Delivery) -> None:
         delivery.status, delivery.next_attempt_at = "failed", None
