@@ -14,9 +14,11 @@ from mocksnap import errors
 from mocksnap.actors.autopilot import Autopilot
 from mocksnap.actors.bots import BotBridge
 from mocksnap.api import admin, agent_status, availability, logs, provisioning, traffic, visitor_chat
+from mocksnap.api.faults import FaultDetail, FaultList
 from mocksnap.api.openapi import OpenApiDocument
 from mocksnap.clock import Clock, make_clock
 from mocksnap.config import Config
+from mocksnap.faults import FaultMiddleware, Faults
 from mocksnap.journal import Journal, JournalMiddleware
 from mocksnap.webhooks.delivery import DeliveryEngine
 from mocksnap.webhooks.dispatch import Dispatcher, Violations
@@ -96,13 +98,16 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     world = world or load_world(config)
     journal = Journal(world.clock, config.journal_size)
     autopilot = Autopilot(world)
+    faults = Faults(world.seed)
     engine = DeliveryEngine(
-        world.scheduler, timeout=config.delivery_timeout, log_size=config.delivery_log_size
+        world.scheduler, timeout=config.delivery_timeout, log_size=config.delivery_log_size, faults=faults
     )
     violations = Violations()
     Dispatcher(world, engine, violations)
     BotBridge(world, engine, violations)
-    app = falcon.asgi.App(middleware=[Lifespan(world, engine), JournalMiddleware(journal)])
+    # The faults come after the journal, which then records a faulted request as it was answered.
+    middleware = [Lifespan(world, engine), JournalMiddleware(journal), FaultMiddleware(faults)]
+    app = falcon.asgi.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True
     # Every body sets its own type; an empty one (the Visitor Chat 404, a DELETE) then goes without.
     app.resp_options.default_media_type = None
@@ -118,7 +123,7 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
 
     app.add_route("/__admin/health", admin.Health(world))
     app.add_route("/__admin/openapi.json", OpenApiDocument())
-    app.add_route("/__admin/reset", admin.Reset(world, journal, autopilot, engine, violations))
+    app.add_route("/__admin/reset", admin.Reset(world, journal, autopilot, engine, violations, faults))
     app.add_route("/__admin/world", admin.WorldDocument(world))
     app.add_route("/__admin/events", admin.Events(world))
     app.add_route("/__admin/clock", admin.Clock(world))
@@ -137,6 +142,8 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/__admin/cases", admin.Cases(world))
     app.add_route("/__admin/cases/{case_id}", admin.CaseDetail(world))
     app.add_route("/__admin/cases/{case_id}/{action}", admin.CaseAction(world))
+    app.add_route("/__admin/faults", FaultList(faults))
+    app.add_route("/__admin/faults/{fault_id}", FaultDetail(faults))
 
     app.add_error_handler(Exception, _unexpected)
     app.add_error_handler(falcon.HTTPError, _http_error)

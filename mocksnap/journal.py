@@ -11,6 +11,7 @@ from typing import Any
 import falcon.asgi
 
 from mocksnap.api.common import read_body
+from mocksnap.changes import Changes
 from mocksnap.clock import Clock, iso
 
 ADMIN = "/__admin"
@@ -24,6 +25,7 @@ class Journal:
         self.clock = clock
         self._entries: deque[tuple] = deque(maxlen=size)
         self._seq = itertools.count(1)
+        self.changes = Changes()
 
     def record(self, req: falcon.asgi.Request, status: int) -> None:
         body = getattr(req.context, "body", b"")
@@ -45,6 +47,7 @@ class Journal:
             status,
         )
         self._entries.append(entry)
+        self.changes.notify()
 
     @staticmethod
     def _view(entry: tuple) -> dict[str, Any]:
@@ -60,17 +63,24 @@ class Journal:
             "status": status,
         }
 
-    def find(
-        self, method: str | None = None, path: str | None = None, limit: int | None = None
-    ) -> list[dict]:
-        """Entries, oldest first, of that method (any case) and path (a glob such as /api/v2/*/logs)."""
-        found = [
+    def _matching(self, method: str | None, path: str | None) -> list[tuple]:
+        return [
             entry
             for entry in self._entries
             if (method is None or entry[2] == method.upper())
             and (path is None or fnmatchcase(entry[3], path))
         ]
+
+    def find(
+        self, method: str | None = None, path: str | None = None, limit: int | None = None
+    ) -> list[dict]:
+        """Entries, oldest first, of that method (any case) and path (a glob such as /api/v2/*/logs)."""
+        found = self._matching(method, path)
         return [self._view(entry) for entry in (found[-limit:] if limit else found)]
+
+    def count(self, method: str | None = None, path: str | None = None) -> int:
+        """How many entries find would give, without shaping them."""
+        return len(self._matching(method, path))
 
     def clear(self) -> None:
         self._entries.clear()

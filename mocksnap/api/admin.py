@@ -12,6 +12,7 @@ from mocksnap.actors.autopilot import Autopilot
 from mocksnap.api.common import checked, json_body, read_body, send_json
 from mocksnap.clock import ManualClock, iso
 from mocksnap.errors import ApiError
+from mocksnap.faults import Faults
 from mocksnap.journal import Journal
 from mocksnap.webhooks.delivery import DeliveryEngine
 from mocksnap.webhooks.dispatch import Violations
@@ -54,7 +55,8 @@ class Health:
 
 
 class Reset:
-    """Back to the started world: its document, no cases, the journal emptied, the simulated agents on."""
+    """Back to the started world: its document, no cases, the journal emptied, the simulated agents on, no
+    faults."""
 
     def __init__(
         self,
@@ -63,12 +65,14 @@ class Reset:
         autopilot: Autopilot,
         engine: DeliveryEngine,
         violations: Violations,
+        faults: Faults,
     ) -> None:
         self.world = world
         self.journal = journal
         self.autopilot = autopilot
         self.engine = engine
         self.violations = violations
+        self.faults = faults
 
     async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         self.world.reset()
@@ -76,6 +80,7 @@ class Reset:
         self.autopilot.enabled = True
         self.engine.reset()
         self.violations.clear()
+        self.faults.reset()
         send_json(resp, health_view(self.world))
 
 

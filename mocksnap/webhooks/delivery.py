@@ -19,6 +19,9 @@ delivery's `faults`.
 Time: the first attempt goes out at once (real time); every retry is a timer on the world's scheduler, so on
 a manual clock one `advance` of two hours plays the whole schedule. Attempts run as tasks on the server's
 event loop, given by `start`; without one (a world used on its own) deliveries wait, queued, until there is.
+
+Waiting: every delivery queued and every change of a delivery's status is told to the engine's `changes`, so
+that the control API can answer a wait for deliveries as soon as it is met.
 """
 
 from __future__ import annotations
@@ -31,8 +34,10 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from fnmatch import fnmatchcase
 from typing import Any, Protocol
 
+from mocksnap.changes import Changes
 from mocksnap.clock import Clock, Scheduler, iso
 
 log = logging.getLogger("mocksnap.delivery")
@@ -186,6 +191,7 @@ class DeliveryEngine:
         self._held: dict[str, tuple[Delivery, str]] = {}  # by lane: reordered, waiting for one to go after
         self.log: dict[str, Delivery] = {}
         self._finished: deque[str] = deque()  # ids of the finished deliveries in the log, oldest first
+        self.changes = Changes()
 
     @property
     def clock(self) -> Clock:
@@ -208,6 +214,7 @@ class DeliveryEngine:
             queue = self._queues.get(lane)
             if queue and queue[0].status == "delivering":
                 queue[0].status = "queued"
+                self.changes.notify()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._loop = None
         close = getattr(self.transport, "close", None)
@@ -268,6 +275,7 @@ class DeliveryEngine:
             self._send_after(*self._held.pop(delivery.lane), delivery)
         if delivery.lane not in self._draining:
             self._drain_soon(delivery.lane)
+        self.changes.notify()
         return delivery
 
     def redeliver(self, delivery_id: str) -> Delivery:
@@ -314,7 +322,9 @@ class DeliveryEngine:
             if fault is not None and fault.action == "reorder":
                 self._reorder(queue, fault.fault_id)
                 continue
-            if await self._attempt(delivery, fault):
+            finished = await self._attempt(delivery, fault)
+            self.changes.notify()
+            if finished:
                 queue.popleft()
                 self._finished.append(delivery.id)
                 self._prune()
@@ -346,6 +356,7 @@ class DeliveryEngine:
         if delivery.prepare is not None and not delivery.attempts:
             delivery.prepare(delivery)
         delivery.status = "delivering"
+        self.changes.notify()
         now = self.clock.now()
         if fault is not None and fault.action == "delay":
             delivery.faults.append(f"{fault.fault_id}: held back {fault.delay_ms} ms")
@@ -422,15 +433,16 @@ class DeliveryEngine:
 
     # -- reading the log ------------------------------------------------------------------------------
 
-    def find(self, **filters: str | None) -> list[Delivery]:
-        """Deliveries, oldest first, whose fields (kind, status, url) or meta (widgetId, caseId ...) match."""
+    def find(self, url: str | None = None, **filters: str | None) -> list[Delivery]:
+        """Deliveries, oldest first, whose url matches a glob (such as http://127.0.0.1:*/case) and whose
+        fields (kind, status) or meta (widgetId, caseId ...) are the ones given."""
         wanted = {key: value for key, value in filters.items() if value is not None}
         return [
             delivery
             for delivery in self.log.values()
-            if all(
-                (getattr(delivery, key) if key in ("kind", "status", "url") else delivery.meta.get(key))
-                == value
+            if (url is None or fnmatchcase(delivery.url, url))
+            and all(
+                (getattr(delivery, key) if key in ("kind", "status") else delivery.meta.get(key)) == value
                 for key, value in wanted.items()
             )
         ]
