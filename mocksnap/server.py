@@ -42,6 +42,9 @@ def gunicorn_options(config: Config) -> dict[str, Any]:
         "graceful_timeout": 5,
         "accesslog": "-" if config.access_log else None,
         "access_log_format": ACCESS_LOG_FORMAT,
+        # The Visitor Chat API takes its parameters in the query string as well, a message of up to 10,000
+        # characters among them: no limit on the request line (gunicorn's default refuses past 4094 bytes).
+        "limit_request_line": 0,
     }
     if config.certfile:
         options["certfile"] = str(config.certfile)
