@@ -28,6 +28,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from mocksnap.testing import Mocksnap, Response, start_server
+from mocksnap.testing import MocksnapServer as Server
 from tests.bot_replies import command, message, reply
 from tests.conftest import (
     ORG_ID,
@@ -39,7 +41,6 @@ from tests.conftest import (
     default_document,
 )
 from tests.e2e.bots import ExampleBot, Reply, ScriptedBot, Step, garbage, hang
-from tests.e2e.conftest import Response, Server, start_server
 from tests.webhooks.receiver import Receiver
 
 START = "2026-11-23T09:30:00Z"  # a Monday, 10:30 in Berlin: the sales widget is open as well
@@ -102,14 +103,16 @@ T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """One server for the module (it overrides the session's default one, so the autouse reset applies)."""
-    running = start_server(
-        tmp_path_factory.mktemp("bots"),
-        "--clock", "manual", "--start", START, "--delivery-timeout", str(DELIVERY_TIMEOUT_S),
-    )  # fmt: skip
-    yield running
-    running.stop()
+def server() -> Iterator[Server]:
+    """One server for the module, on a manual clock (it overrides the session's default one)."""
+    with start_server("--start", START, "--delivery-timeout", str(DELIVERY_TIMEOUT_S)) as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def _fresh_world(server: Server) -> None:
+    """Every test starts from the world the module's server started with."""
+    Mocksnap(server).reset()
 
 
 class Bots:
@@ -203,7 +206,7 @@ def install(
 
 def subscribe(server: Server, receiver: Receiver, *widget_ids: str) -> None:
     for widget_id in widget_ids:
-        body = {"conversationEvents": {"url": receiver.url("/events"), "events": EVENTS}}
+        body = {"conversationEvents": {"url": f"{receiver.url}/events", "events": EVENTS}}
         answer = server.request("PUT", f"/__admin/widgets/{widget_id}/integrations", body=body)
         assert answer.status == 200, answer.body
 
@@ -290,7 +293,7 @@ def violations(server: Server) -> list[dict[str, Any]]:
 
 def conversation(receiver: Receiver, name: str) -> list[dict[str, Any]]:
     """The conversation events of that name the receiver got so far, each checked against its schema."""
-    found = [r.json for r in list(receiver.requests) if r.path == "/events" and r.json["event"] == name]
+    found = [r.json for r in receiver.records("/events") if r.json["event"] == name]
     for payload in found:
         assert_valid("conversation-event", payload)
     return found

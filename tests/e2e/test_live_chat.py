@@ -12,8 +12,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
+from mocksnap.testing import MocksnapServer as Server
 from tests.conftest import API_TOKEN, SUPPORT_WIDGET, VISITOR_KEY, assert_valid
-from tests.e2e.conftest import Server
 
 START = "2026-11-23T09:30:00Z"
 START_MS = int(datetime(2026, 11, 23, 9, 30, tzinfo=UTC).timestamp() * 1000)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import Server
+from mocksnap.testing import MocksnapServer as Server
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 README_BASE = "http://127.0.0.1:8000"

@@ -20,6 +20,8 @@ import pytest
 import yaml
 
 from mocksnap import __version__
+from mocksnap.testing import HOST, free_port, launch
+from mocksnap.testing import MocksnapServer as Server
 from tests.conftest import (
     API_TOKEN,
     ORG_ID,
@@ -31,7 +33,7 @@ from tests.conftest import (
     VISITOR_KEY,
     assert_valid,
 )
-from tests.e2e.conftest import HOST, Server, free_port, launch, port_is_free
+from tests.e2e.conftest import port_is_free
 
 USERS = "/api/v1/user.json"
 WIDGETS = "/api/v1/widget.json"
@@ -573,7 +575,7 @@ def test_invalid_world_file_exits_without_serving(
     if text is not None:
         path.write_text(text, encoding="utf-8")
     port = free_port()
-    running = launch(["--world", str(path)], tmp_path / "serve.log", port=port)
+    running = launch(["--world", str(path)], port=port)
     code = running.wait_exit(10)
     if code is None:
         running.kill()
@@ -656,9 +658,7 @@ def test_https_with_certfile_and_keyfile(spawn, tmp_path: Path) -> None:
 
     # The certificate is really checked: a default context (system CAs only) refuses it.
     with pytest.raises(ssl.SSLCertVerificationError):
-        Server(running.process, running.port, running.log_path, "https", ssl.create_default_context()).get(
-            "/__admin/health"
-        )
+        Server(running.process, running.port, "https", ssl.create_default_context()).get("/__admin/health")
 
 
 # -- console script --------------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from mocksnap.testing import MocksnapServer as Server
 from tests.conftest import API_TOKEN, ORG_ID, assert_valid
-from tests.e2e.conftest import Server
 from tests.webhooks.receiver import Receiver
 
 START = "2026-11-23T08:00:00Z"
@@ -58,7 +58,7 @@ def logs_case_ids(server: Server, org_id: str, token: str, start: str, end: str)
 def run_in_server(server: Server, receiver: Receiver) -> tuple[dict, dict[str, list[bytes]], dict]:
     summary = traffic(
         "--profile", "support-24x7", "--duration", "2h", "--seed", "7",
-        "--server", server.base_url, "--webhooks", receiver.url("/hooks"),
+        "--server", server.base_url, "--webhooks", f"{receiver.url}/hooks",
     )  # fmt: skip
     received = receiver.wait_for(summary["webhooks"], timeout=30)
     by_path: dict[str, list[bytes]] = defaultdict(list)
@@ -89,7 +89,7 @@ def test_traffic_into_a_running_server_fills_the_logs_and_the_receiver_gets_ever
 
     # The same seed on a fresh start of the same server gives the same world and the same payloads.
     assert server.request("POST", "/__admin/reset").status == 200
-    receiver.requests.clear()
+    receiver.clear()
     again, again_by_path, again_world = run_in_server(server, receiver)
     assert again == summary
     assert again_world == world

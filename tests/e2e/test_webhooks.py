@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from mocksnap.testing import MocksnapServer as Server
 from tests.conftest import API_TOKEN, SALES_WIDGET, SUPPORT_WIDGET, VISITOR_KEY, assert_valid
-from tests.e2e.conftest import Server
 from tests.webhooks.receiver import Receiver
 
 VISITOR = {"x-api-key": VISITOR_KEY}
@@ -39,9 +39,13 @@ def server(spawn: Callable[..., Server]) -> Server:
 
 def subscribe(server: Server, widget_id: str, receiver: Receiver, fmt: str = "json") -> None:
     body = {
-        "integrationApi": {"url": receiver.url("/case"), "authToken": "case-token", "format": fmt},
-        "conversationEvents": {"url": receiver.url("/events"), "authToken": "events-token", "events": EVENTS},
-        "getContact": {"url": receiver.url("/contact"), "systemName": "CRM"},
+        "integrationApi": {"url": f"{receiver.url}/case", "authToken": "case-token", "format": fmt},
+        "conversationEvents": {
+            "url": f"{receiver.url}/events",
+            "authToken": "events-token",
+            "events": EVENTS,
+        },
+        "getContact": {"url": f"{receiver.url}/contact", "systemName": "CRM"},
     }
     result = server.request("PUT", f"/__admin/widgets/{widget_id}/integrations", body=body)
     assert result.status == 200, result.body
@@ -73,7 +77,7 @@ def delivery(server: Server, delivery_id: str) -> dict:
 def test_a_closed_chat_reaches_the_receiver_with_its_events_in_order(
     server: Server, receiver: Receiver
 ) -> None:
-    receiver.answers["/contact"] = (200, "text/plain", b"VIP customer since 2019")
+    receiver.respond("/contact", "VIP customer since 2019")
     subscribe(server, SUPPORT_WIDGET, receiver)
     case_id = chat(server, email="visitor@example.com")
     advance(server, 10)  # accepted and greeted
@@ -83,7 +87,7 @@ def test_a_closed_chat_reaches_the_receiver_with_its_events_in_order(
     server.request("POST", f"/__admin/cases/{case_id}/survey", body={"score": 80, "comment": "nice"})
     advance(server, 1)
 
-    contact = [r for r in receiver.requests if r.path == "/contact"]
+    contact = [r for r in receiver.records() if r.path == "/contact"]
     assert [(r.method, r.query) for r in contact] == [
         ("GET", {"email": ["visitor@example.com"], "ip": ["127.0.0.1"], "caseId": [case_id]})
     ]
@@ -95,7 +99,7 @@ def test_a_closed_chat_reaches_the_receiver_with_its_events_in_order(
     poll = server.get(f"/api/v1/chat/poll/{case_id}", headers=VISITOR).json()
     assert all("VIP" not in line["text"] for line in poll["messageList"])  # the agent's, not the visitor's
 
-    events = [r for r in receiver.requests if r.path == "/events"]
+    events = [r for r in receiver.records() if r.path == "/events"]
     assert all(r.headers["authorization"] == "events-token" for r in events)
     for request in events:
         assert_valid("conversation-event", request.json)
@@ -104,7 +108,7 @@ def test_a_closed_chat_reaches_the_receiver_with_its_events_in_order(
                      "caseLabeled", "caseClosed", "caseSurveyed"]  # fmt: skip
     assert [r.json["timestamp"] for r in events] == sorted(r.json["timestamp"] for r in events)
 
-    [posted] = [r for r in receiver.requests if r.path == "/case"]
+    [posted] = [r for r in receiver.records() if r.path == "/case"]
     assert posted.headers["authorization"] == "case-token"
     assert posted.headers["content-type"].startswith("application/json")
     body = posted.json
@@ -133,7 +137,7 @@ def test_an_offline_message_is_posted_as_legacy_xml(server: Server, receiver: Re
     subscribe(server, SALES_WIDGET, receiver, fmt="xml")
     case_id = chat(server, SALES_WIDGET, email="late@example.com", visitorMessage="call me <back> ]]> please")
     advance(server, 1)
-    [posted] = [r for r in receiver.requests if r.path == "/case"]
+    [posted] = [r for r in receiver.records() if r.path == "/case"]
     assert posted.headers["authorization"] == "case-token"
     assert "xml" in posted.headers["content-type"]
     document = ET.fromstring(posted.body)
@@ -179,7 +183,7 @@ def test_a_dead_receiver_ends_in_email_fallback(server: Server) -> None:
 def test_agent_status_changes_are_posted_to_the_organization_webhook(
     server: Server, receiver: Receiver
 ) -> None:
-    hook = {"url": receiver.url("/agents"), "authToken": "agents-token"}
+    hook = {"url": f"{receiver.url}/agents", "authToken": "agents-token"}
     assert (
         server.request("PUT", "/__admin/organizations/5406213/agent-status-webhook", body=hook).status == 200
     )

@@ -41,12 +41,12 @@ def test_a_2xx_delivers_at_once_with_the_headers_given(receiver: Receiver) -> No
         engine.start(asyncio.get_running_loop())
         headers = {"Authorization": "secret", "Content-Type": "application/json"}
         body, meta = b'{"id": "1"}', {"caseId": "1"}
-        delivery = engine.enqueue("integration", "POST", receiver.url(), headers, body, meta)
+        delivery = engine.enqueue("integration", "POST", receiver.url, headers, body, meta)
         await engine.idle()
         assert delivery.status == "delivered"
         assert [(a.status, a.error) for a in delivery.attempts] == [(200, None)]
-        [request] = receiver.requests
-        assert (request.method, request.path, request.body) == ("POST", "/hook", b'{"id": "1"}')
+        [request] = receiver.records()
+        assert (request.method, request.path, request.body) == ("POST", "/", b'{"id": "1"}')
         assert request.headers["authorization"] == "secret"
         detail = delivery.detail()
         assert detail["attemptLog"][0]["at"] == iso(START)
@@ -61,7 +61,7 @@ def test_a_failing_receiver_gets_the_retry_schedule_on_a_manual_clock(receiver: 
         engine = engine_on_manual_clock()
         engine.start(asyncio.get_running_loop())
         receiver.fail_next(3)
-        delivery = engine.enqueue("integration", "POST", receiver.url(), {}, b"x")
+        delivery = engine.enqueue("integration", "POST", receiver.url, {}, b"x")
         await engine.idle()
         assert (delivery.status, delivery.next_attempt_at) == ("retrying", START + timedelta(seconds=10))
         await engine.scheduler.advance_async(3600, settle=engine.idle)
@@ -78,7 +78,7 @@ def test_after_two_hours_of_failures_a_delivery_falls_back_to_email(receiver: Re
         engine = engine_on_manual_clock()
         engine.start(asyncio.get_running_loop())
         receiver.fail_next(100, status=503)
-        delivery = engine.enqueue("integration", "POST", receiver.url(), {}, b"x")
+        delivery = engine.enqueue("integration", "POST", receiver.url, {}, b"x")
         await engine.scheduler.advance_async(3 * 3600, settle=engine.idle)
         assert delivery.status == "email_fallback"
         times = seconds_after_start(delivery)
@@ -94,7 +94,7 @@ def test_a_receiver_that_hangs_past_the_timeout_is_a_failed_attempt(receiver: Re
         engine = engine_on_manual_clock(timeout=0.3)
         engine.start(asyncio.get_running_loop())
         receiver.hang_next(1, 1.0)
-        delivery = engine.enqueue("integration", "POST", receiver.url(), {}, b"x")
+        delivery = engine.enqueue("integration", "POST", receiver.url, {}, b"x")
         await engine.idle()
         assert delivery.attempts[0].error == "no answer within 0.3 s"
         assert delivery.status == "retrying"
@@ -108,7 +108,7 @@ def test_a_receiver_that_hangs_past_the_timeout_is_a_failed_attempt(receiver: Re
 def test_refused_connections_are_retried_and_nothing_is_lost() -> None:
     async def scenario() -> None:
         receiver = Receiver()
-        url = receiver.url()
+        url = receiver.url
         receiver.close()  # nobody listens there now
         engine = engine_on_manual_clock()
         engine.start(asyncio.get_running_loop())
@@ -130,14 +130,14 @@ def test_deliveries_to_one_url_keep_their_order_across_retries(receiver: Receive
         engine.start(asyncio.get_running_loop())
         elsewhere = Receiver()
         receiver.fail_next(2)
-        first = engine.enqueue("event", "POST", receiver.url(), {}, b"1")
-        second = engine.enqueue("event", "POST", receiver.url(), {}, b"2")
-        other = engine.enqueue("event", "POST", elsewhere.url(), {}, b"elsewhere")
+        first = engine.enqueue("event", "POST", receiver.url, {}, b"1")
+        second = engine.enqueue("event", "POST", receiver.url, {}, b"2")
+        other = engine.enqueue("event", "POST", elsewhere.url, {}, b"elsewhere")
         await engine.idle()
         assert (first.status, second.status, other.status) == ("retrying", "queued", "delivered")
         await engine.scheduler.advance_async(60, settle=engine.idle)
         assert (first.status, second.status) == ("delivered", "delivered")
-        assert [r.body for r in receiver.requests] == [b"1", b"1", b"1", b"2"]
+        assert [r.body for r in receiver.records()] == [b"1", b"1", b"1", b"2"]
         await engine.stop()
         elsewhere.close()
 
@@ -149,7 +149,7 @@ def test_the_log_is_bounded_filtered_and_redelivers(receiver: Receiver) -> None:
         engine = DeliveryEngine(Scheduler(ManualClock(START)), log_size=5)
         engine.start(asyncio.get_running_loop())
         for i in range(8):
-            engine.enqueue("event", "POST", receiver.url(), {}, str(i).encode(), {"caseId": f"c{i % 2}"})
+            engine.enqueue("event", "POST", receiver.url, {}, str(i).encode(), {"caseId": f"c{i % 2}"})
         await engine.idle()
         assert len(engine.log) == 5
         assert [d.body for d in engine.find(caseId="c1")] == [b"3", b"5", b"7"]
@@ -164,7 +164,7 @@ def test_the_log_is_bounded_filtered_and_redelivers(receiver: Receiver) -> None:
 
 def test_without_a_loop_deliveries_wait_queued_until_there_is_one(receiver: Receiver) -> None:
     engine = engine_on_manual_clock()
-    delivery = engine.enqueue("event", "POST", receiver.url(), {}, b"x")
+    delivery = engine.enqueue("event", "POST", receiver.url, {}, b"x")
     assert delivery.status == "queued"
 
     async def scenario() -> None:
@@ -182,7 +182,7 @@ def test_attempts_cut_short_by_a_stop_are_taken_up_again_at_the_next_start(recei
 
     async def first_loop() -> None:
         engine.start(asyncio.get_running_loop())
-        engine.enqueue("event", "POST", receiver.url(), {}, b"x")
+        engine.enqueue("event", "POST", receiver.url, {}, b"x")
         await asyncio.sleep(0.1)  # the attempt is under way when the loop stops
         await engine.stop()
 
@@ -205,7 +205,7 @@ def test_a_single_attempt_delivery_fails_at_once_and_says_so(receiver: Receiver)
         failed = []
         receiver.fail_next(1, status=503)
         delivery = engine.enqueue(
-            "bot", "POST", receiver.url(), {}, b"x", retry=False, on_failure=failed.append
+            "bot", "POST", receiver.url, {}, b"x", retry=False, on_failure=failed.append
         )
         await engine.idle()
         assert (delivery.status, delivery.next_attempt_at) == ("failed", None)
@@ -228,7 +228,7 @@ def test_an_answer_the_handler_refuses_fails_the_delivery_with_its_reason(receiv
             return "the reply is not JSON"
 
         delivery = engine.enqueue(
-            "bot", "POST", receiver.url(), {}, b"x", on_answer=refuse, on_failure=failed.append, retry=False
+            "bot", "POST", receiver.url, {}, b"x", on_answer=refuse, on_failure=failed.append, retry=False
         )
         await engine.idle()
         assert answered == [b"ok"]
@@ -245,12 +245,12 @@ def test_lanes_keep_order_within_themselves_but_do_not_hold_each_other_back(rece
         engine = engine_on_manual_clock(timeout=0.5)
         engine.start(asyncio.get_running_loop())
         receiver.hang_next(1, 1.0)  # the first chat's first call hangs past the timeout
-        slow = engine.enqueue("bot", "POST", receiver.url(), {}, b"a1", retry=False, lane="chat-a")
-        after = engine.enqueue("bot", "POST", receiver.url(), {}, b"a2", retry=False, lane="chat-a")
-        other = engine.enqueue("bot", "POST", receiver.url(), {}, b"b1", retry=False, lane="chat-b")
+        slow = engine.enqueue("bot", "POST", receiver.url, {}, b"a1", retry=False, lane="chat-a")
+        after = engine.enqueue("bot", "POST", receiver.url, {}, b"a2", retry=False, lane="chat-a")
+        other = engine.enqueue("bot", "POST", receiver.url, {}, b"b1", retry=False, lane="chat-b")
         await engine.idle()
         assert (slow.status, after.status, other.status) == ("failed", "delivered", "delivered")
-        bodies = [r.body for r in receiver.requests]
+        bodies = [r.body for r in receiver.records()]
         assert bodies.index(b"b1") < bodies.index(b"a2")  # chat b went while chat a waited
         assert bodies.index(b"a1") < bodies.index(b"a2")
         assert engine._queues == {}  # finished lanes are forgotten
@@ -265,7 +265,7 @@ def test_giving_up_after_two_hours_calls_the_failure_handler(receiver: Receiver)
         engine.start(asyncio.get_running_loop())
         failed = []
         receiver.fail_next(100)
-        delivery = engine.enqueue("integration", "POST", receiver.url(), {}, b"x", on_failure=failed.append)
+        delivery = engine.enqueue("integration", "POST", receiver.url, {}, b"x", on_failure=failed.append)
         await engine.idle()
         assert failed == []
         await engine.scheduler.advance_async(GIVE_UP_AFTER_S, settle=engine.idle)
