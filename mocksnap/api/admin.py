@@ -1,5 +1,9 @@
 """The control API under /__admin: health, reset, the world document, the event log, the clock, the request
-journal, the simulated agents, and scripting a chat's agent side by hand."""
+journal, the simulated agents, and scripting a chat's agent side by hand.
+
+The journal and the delivery log can also be waited on (…/wait): the answer comes as soon as `count` entries
+match the filters (200), or once `timeout` seconds of real time have passed (408 with what matches then).
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,9 @@ from mocksnap.world.document import agent_to_doc
 from mocksnap.world.models import AGENT_ID_PREFIX, Case, Organization, Widget
 
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+WAIT_SECONDS = 5.0
+MAX_WAIT_SECONDS = 60.0
+DELIVERY_FILTERS = ("kind", "status", "url", "widgetId", "caseId")
 
 
 def organization(world: World, org_id: str) -> Organization:
@@ -40,6 +47,15 @@ def health_view(world: World) -> dict[str, Any]:
         "organizations": len(world.orgs),
         "widgets": sum(len(org.widgets) for org in world.orgs.values()),
     }
+
+
+def wait_params(req: falcon.asgi.Request) -> tuple[int, float]:
+    """How many matching entries a wait is for, and for how many seconds at most."""
+    count = req.get_param_as_int("count", min_value=1, default=1)
+    timeout = req.get_param_as_float("timeout", default=WAIT_SECONDS)
+    if not 0 <= timeout <= MAX_WAIT_SECONDS:  # NaN too
+        raise ApiError(400, f"timeout must be from 0 to {MAX_WAIT_SECONDS:g} seconds")
+    return count, timeout
 
 
 def _wants_yaml(req: falcon.asgi.Request) -> bool:
@@ -165,15 +181,26 @@ class ClockAdvance:
 
 
 class Requests:
-    """GET /__admin/requests?method=&path=<glob>&limit=N; DELETE empties the journal."""
+    """GET /__admin/requests?method=&path=<glob>&limit=N; DELETE empties the journal;
+    GET /__admin/requests/wait with the same filters and count=N&timeout=S (the suffix "wait")."""
 
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
 
+    @staticmethod
+    def _filters(req: falcon.asgi.Request) -> tuple[str | None, str | None, int | None]:
+        return req.get_param("method"), req.get_param("path"), req.get_param_as_int("limit", min_value=1)
+
     async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
-        limit = req.get_param_as_int("limit", min_value=1)
-        found = self.journal.find(req.get_param("method"), req.get_param("path"), limit)
-        send_json(resp, {"requests": found})
+        send_json(resp, {"requests": self.journal.find(*self._filters(req))})
+
+    async def on_get_wait(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        method, path, limit = self._filters(req)
+        count, timeout = wait_params(req)
+        met = await self.journal.changes.wait_until(
+            lambda: self.journal.count(method, path) >= count, timeout
+        )
+        send_json(resp, {"requests": self.journal.find(method, path, limit)}, 200 if met else 408)
 
     async def on_delete(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         self.journal.clear()
@@ -396,20 +423,24 @@ class AgentStatusWebhook:
 
 
 class Deliveries:
-    """GET /__admin/deliveries?kind=&status=&widgetId=&caseId=&url=: the delivery log, oldest first."""
+    """GET /__admin/deliveries?kind=&status=&url=<glob>&widgetId=&caseId=: the delivery log, oldest first;
+    GET /__admin/deliveries/wait with the same filters and count=N&timeout=S (the suffix "wait")."""
 
     def __init__(self, engine: DeliveryEngine) -> None:
         self.engine = engine
 
+    def _send(self, resp: falcon.asgi.Response, filters: dict[str, str | None], status: int = 200) -> None:
+        found = self.engine.find(**filters)
+        send_json(resp, {"deliveries": [delivery.summary() for delivery in found]}, status)
+
     async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
-        found = self.engine.find(
-            kind=req.get_param("kind"),
-            status=req.get_param("status"),
-            url=req.get_param("url"),
-            widgetId=req.get_param("widgetId"),
-            caseId=req.get_param("caseId"),
-        )
-        send_json(resp, {"deliveries": [delivery.summary() for delivery in found]})
+        self._send(resp, {name: req.get_param(name) for name in DELIVERY_FILTERS})
+
+    async def on_get_wait(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        filters = {name: req.get_param(name) for name in DELIVERY_FILTERS}
+        count, timeout = wait_params(req)
+        met = await self.engine.changes.wait_until(lambda: len(self.engine.find(**filters)) >= count, timeout)
+        self._send(resp, filters, 200 if met else 408)
 
 
 class DeliveryDetail:
