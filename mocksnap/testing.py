@@ -53,8 +53,8 @@ def _schema_problems(payload: Any, schema_name: str) -> list[str]:
 
 def validate(payload: Any, schema_name: str) -> None:
     """Fail with every way in which `payload` breaks the named schema (`integration-api`, `conversation-event`
-    ...: the file names of schemas/ without `.schema.json`). Bytes or a str are read as JSON text first."""
-    if isinstance(payload, bytes | str):
+    ...: the file names of schemas/ without `.schema.json`). Bytes (a request body) are parsed as JSON."""
+    if isinstance(payload, bytes):
         payload = json.loads(payload)
     problems = _schema_problems(payload, schema_name)
     if problems:
@@ -448,6 +448,15 @@ class Answer:
     delay: float = 0.0  # seconds to wait before answering: a slow receiver
 
 
+def _summary(records: list[Record], most: int = 20) -> str:
+    """The last requests, one a line with the start of its body, for a failure message."""
+    if not records:
+        return "nothing"
+    lines = [f"  {r.method} {r.path} {r.body[:80]!r}" for r in records[-most:]]
+    skipped = f" ({len(records) - most} earlier ones left out)" if len(records) > most else ""
+    return f"{len(records)} requests{skipped}:\n" + "\n".join(lines)
+
+
 class WebhookSink:
     """A real HTTP receiver on 127.0.0.1 (any free port) that records every request and answers 200 "ok",
     or what `fail_next` and `respond` say. Subclasses may answer otherwise by overriding `answer`."""
@@ -558,11 +567,11 @@ class WebhookSink:
             while len(found := matching()) < count:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    seen = ", ".join(f"{r.method} {r.path}" for r in self._records) or "nothing"
+                    seen = _summary(self._records)
                     wanted = f"request{'s' if count != 1 else ''}" + (f" to {path}" if path else "")
                     raise AssertionError(
                         f"the webhook sink expected {count} {wanted} within {timeout:g} s and got "
-                        f"{len(found)}; it received: {seen}"
+                        f"{len(found)}; it received {seen}"
                     )
                 self._arrived.wait(left)
             return found

@@ -11,9 +11,9 @@ import pytest
 from falcon.testing import TestClient
 from hypothesis import settings
 
-from mocksnap import schemas
 from mocksnap.app import create_app, default_world_path
 from mocksnap.clock import ManualClock
+from mocksnap.testing import validate
 from mocksnap.world import World
 from mocksnap.world import document as world_document
 
@@ -43,9 +43,8 @@ def default_document() -> dict[str, Any]:
 
 
 def assert_valid(schema_name: str, document: Any) -> None:
-    """Fail with every schema error listed."""
-    found = schemas.errors(schema_name, document)
-    assert not found, f"{schema_name}: " + "; ".join(f"{e.path}: {e.message}" for e in found)
+    """Fail with every schema error listed (mocksnap.testing.validate, schema first)."""
+    validate(document, schema_name)
 
 
 @pytest.fixture

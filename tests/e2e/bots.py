@@ -1,4 +1,4 @@
-"""Real bot programs for the Bot API tests: threaded HTTP servers on 127.0.0.1 that record every request.
+"""Real bot programs for the Bot API tests: webhook sinks (mocksnap.testing) that answer as bots do.
 
 - `ScriptedBot` answers each request with the next reply of a script the test gives (or with what a
   callable makes of the request), an empty 200 once the script is done. A reply may hang (answer only after
@@ -14,20 +14,15 @@ context_id="c1")`.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
 
+from mocksnap.testing import Answer, Record, WebhookSink
 from tests.bot_replies import command, message, reply
-
-HOST = "127.0.0.1"
 
 
 @dataclass(frozen=True)
@@ -77,113 +72,48 @@ def garbage(body: bytes = b"<html>oops{", content_type: str = "application/json"
     return Reply(200, content_type, body)
 
 
-@dataclass
-class BotRequest:
-    method: str
-    path: str
-    headers: dict[str, str]  # names lowercased
-    body: bytes
-    at: float  # time.monotonic() when it arrived
-
-    @property
-    def json(self) -> Any:
-        """The parsed body (None when it is not JSON)."""
-        try:
-            return json.loads(self.body)
-        except ValueError:
-            return None
-
-    @property
-    def event(self) -> str | None:
-        found = self.json
-        return found.get("event") if isinstance(found, dict) else None
+def payload(request: Record) -> Any:
+    """The parsed body (None when it is not JSON)."""
+    try:
+        return json.loads(request.body)
+    except ValueError:
+        return None
 
 
-class _BotServer:
-    """A threaded HTTP server that records every request and answers what `answer(request)` says."""
+def event_of(request: Record) -> str | None:
+    found = payload(request)
+    return found.get("event") if isinstance(found, dict) else None
 
-    def __init__(self) -> None:
-        self.requests: list[BotRequest] = []
-        self._lock = threading.Lock()
-        self._arrived = threading.Condition(self._lock)
-        bot = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True  # else each answer waits for a delayed ACK (about 40 ms)
+class _BotServer(WebhookSink):
+    """A webhook sink that answers what `reply_to(request)` says."""
 
-            def _handle(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                received = BotRequest(
-                    self.command,
-                    urlsplit(self.path).path,
-                    {name.lower(): value for name, value in self.headers.items()},
-                    self.rfile.read(length) if length else b"",
-                    time.monotonic(),
-                )
-                with bot._arrived:
-                    bot.requests.append(received)
-                    bot._arrived.notify_all()
-                answer = bot.answer(received)
-                if answer.delay:
-                    time.sleep(answer.delay)
-                body = answer.encoded()
-                # The caller may have given up (a hang past its timeout): writing to it then fails, quietly.
-                with contextlib.suppress(OSError):
-                    self.send_response(answer.status)
-                    self.send_header("Content-Type", answer.content_type)
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
+    def answer(self, record: Record) -> Answer:
+        said = self.reply_to(record)
+        return Answer(said.status, said.encoded(), said.content_type, said.delay)
 
-            do_POST = do_GET = do_PUT = _handle
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer((HOST, 0), Handler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        # A short poll interval: close() (shutdown) waits up to one interval, at every test's teardown.
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-        self._thread.start()
-
-    def answer(self, request: BotRequest) -> Reply:
+    def reply_to(self, request: Record) -> Reply:
         raise NotImplementedError
 
-    def url(self, path: str = "/bot") -> str:
-        return f"http://{HOST}:{self.port}{path}"
-
-    def received(self, event: str | None = None) -> list[BotRequest]:
+    def received(self, event: str | None = None) -> list[Record]:
         """The requests so far, oldest first: all, or those of one event (chatStarted, message ...)."""
-        with self._lock:
-            return [r for r in self.requests if event is None or r.event == event]
+        return [r for r in self.records() if event is None or event_of(r) == event]
 
-    def wait_for(self, count: int, timeout: float = 5.0, event: str | None = None) -> list[BotRequest]:
-        """Once at least `count` requests (of that event, if given) arrived: those requests."""
-        deadline = time.monotonic() + timeout
-        with self._arrived:
-            while True:
-                found = [r for r in self.requests if event is None or r.event == event]
-                if len(found) >= count:
-                    return found
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    seen = [r.event for r in self.requests]
-                    raise AssertionError(
-                        f"expected {count} {event or 'requests'} within {timeout} s; the bot got {seen}"
-                    )
-                self._arrived.wait(left)
+    def wait_for(
+        self,
+        count: int = 1,
+        timeout: float = 5.0,
+        path: str | None = None,
+        *,
+        where: Callable[[Record], bool] | None = None,
+        event: str | None = None,
+    ) -> list[Record]:
+        """WebhookSink.wait_for, also of one event only."""
 
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        def matches(request: Record) -> bool:
+            return (event is None or event_of(request) == event) and (where is None or where(request))
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        return super().wait_for(count, timeout, path, where=matches)
 
 
 class ScriptedBot(_BotServer):
@@ -193,6 +123,7 @@ class ScriptedBot(_BotServer):
     def __init__(self, script: list[Step] | Callable[[Any], Step] | None = None) -> None:
         self._script: list[Step] = []
         self._make: Callable[[Any], Step] | None = None
+        self._lock = threading.Lock()
         super().__init__()
         self.script(script)
 
@@ -209,9 +140,9 @@ class ScriptedBot(_BotServer):
         with self._lock:
             self._script.extend(steps)
 
-    def answer(self, request: BotRequest) -> Reply:
+    def reply_to(self, request: Record) -> Reply:
         if self._make is not None:
-            return as_reply(self._make(request.json))
+            return as_reply(self._make(payload(request)))
         with self._lock:
             step = self._script.pop(0) if self._script else None
         return as_reply(step)
@@ -224,14 +155,14 @@ class ExampleBot(_BotServer):
         self.token = token
         super().__init__()
 
-    def answer(self, request: BotRequest) -> Reply:
+    def reply_to(self, request: Record) -> Reply:
         if request.headers.get("authorization") != self.token:
             return Reply(200, "text/html", reply(command("BYE")))
-        payload = request.json if isinstance(request.json, dict) else {}
-        if payload.get("event") in ("chatStarted", "message"):
-            said = payload.get("text") or payload.get("description") or ""
-            body = reply(
-                message(f"You said: {said}"), widget_id=payload["widget_id"], case_id=payload["case_id"]
-            )
-            return Reply(200, "text/html", body)
+        body = payload(request)
+        if not isinstance(body, dict):
+            body = {}
+        if body.get("event") in ("chatStarted", "message"):
+            said = body.get("text") or body.get("description") or ""
+            echo = reply(message(f"You said: {said}"), widget_id=body["widget_id"], case_id=body["case_id"])
+            return Reply(200, "text/html", echo)
         return Reply(200, "text/html", b"")

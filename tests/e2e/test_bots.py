@@ -40,7 +40,7 @@ from tests.conftest import (
     assert_valid,
     default_document,
 )
-from tests.e2e.bots import ExampleBot, Reply, ScriptedBot, Step, garbage, hang
+from tests.e2e.bots import ExampleBot, Reply, ScriptedBot, Step, event_of, garbage, hang
 from tests.webhooks.receiver import Receiver
 
 START = "2026-11-23T09:30:00Z"  # a Monday, 10:30 in Berlin: the sales widget is open as well
@@ -141,10 +141,10 @@ def bots(server: Server) -> Iterator[Bots]:
     for bot in started.started:
         bot.close()
     for bot in started.started:
-        for request in bot.requests:
+        for request in bot.records():
             assert request.method == "POST"
             assert request.headers["content-type"].startswith("application/json")
-            assert_valid(PAYLOAD_SCHEMAS[request.event], request.json)
+            assert_valid(PAYLOAD_SCHEMAS[event_of(request)], request.json)
     ours = [v for v in violations(server) if v["kind"] != "bot_reply"]
     assert ours == [], ours
 
@@ -166,7 +166,7 @@ def bot_agent(
     token: str | None = TOKEN,
     tags: list[str] | None = None,
 ) -> dict[str, Any]:
-    webhook = {"url": bot.url(), **({"authToken": token} if token else {})}
+    webhook = {"url": f"{bot.url}/bot", **({"authToken": token} if token else {})}
     agent = {"agentId": agent_id, "agentAlias": alias, "agentAvatar": "https://example.com/avatars/bot.png",
              "agentType": "bot", "status": "online", "bot": webhook}  # fmt: skip
     if tags:
@@ -393,7 +393,7 @@ def test_an_example_bot_called_with_another_token_says_bye(server: Server, bots:
     detail = eventually(lambda: in_state(server, case_id, "closed"))
     assert (detail["endedBy"], detail["agentId"]) == ("agent", f"wc:{BOT}")
     started, closed = bot.wait_for(2)
-    assert (started.event, closed.event) == ("chatStarted", "chatClosed")
+    assert (event_of(started), event_of(closed)) == ("chatStarted", "chatClosed")
     assert started.headers["authorization"] == closed.headers["authorization"] == "not-the-bots-token"
     assert started.json["hmacVerificationResult"]["status"] == "NOT_VERIFIED"
     assert not [text for text in texts(server, case_id) if text.startswith("You said")]
@@ -573,7 +573,7 @@ def test_widget_transfers_move_the_chat_to_the_other_widget(
         assert accept(server, case_id, "sales-bot@example.com").status == 400
         assert accept(server, case_id, "charlie@example.com").status == 200
         assert sales_bot.received() == []
-    assert [r.event for r in bot.received()] == ["chatStarted"]
+    assert [event_of(r) for r in bot.received()] == ["chatStarted"]
 
 
 def test_tag_transfer_reaches_the_agents_with_the_tags_bots_included(
@@ -600,7 +600,7 @@ def test_tag_transfer_reaches_the_agents_with_the_tags_bots_included(
     assert (moved["widget_id"], "agent_email" in moved) == (SUPPORT_WIDGET, False)
     assigned = eventually(lambda: received_events(receiver, "caseAssigned", 2))
     assert [e["agent_email"] for e in assigned] == [BOT, "billing-bot@example.com"]
-    assert [r.event for r in bot.received()] == ["chatStarted"]
+    assert [event_of(r) for r in bot.received()] == ["chatStarted"]
 
 
 def test_bye_ends_the_chat_and_fires_case_closed(server: Server, bots: Bots, receiver: Receiver) -> None:
@@ -686,7 +686,7 @@ def test_every_failed_command_comes_back_in_one_command_result(server: Server, b
         SUPPORT_WIDGET,
     )
     assert events(server, "case.transferred") == []
-    assert [r.event for r in bot.received()] == ["chatStarted", "commandResult"]
+    assert [event_of(r) for r in bot.received()] == ["chatStarted", "commandResult"]
 
 
 # -- bad bots ---------------------------------------------------------------------------------------------
@@ -731,7 +731,7 @@ def test_a_bad_bot_loses_the_chat_to_the_humans(server: Server, bots: Bots, badn
     assert texts(server, case_id)[-1] in ("/CAL 1 ", "Hi, I'm Sam. How can I help you today? ",
                                           "Hi, I'm Michael. How can I help you today? ")  # fmt: skip
     assert "Sorry, I was thinking. " not in texts(server, case_id)
-    assert [r.event for r in bot.received()] == ["chatStarted"]
+    assert [event_of(r) for r in bot.received()] == ["chatStarted"]
 
 
 # -- context_id -------------------------------------------------------------------------------------------
@@ -755,7 +755,7 @@ def test_a_context_id_comes_back_on_the_next_request_only(server: Server, bots: 
     end_chat(server, case_id)
 
     sent = bot.wait_for(4)
-    assert [(r.event, r.json.get("context_id")) for r in sent] == [
+    assert [(event_of(r), r.json.get("context_id")) for r in sent] == [
         ("chatStarted", None), ("message", "ctx-1"), ("message", None), ("chatClosed", "ctx-3"),
     ]  # fmt: skip
 
