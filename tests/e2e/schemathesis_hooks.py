@@ -4,7 +4,8 @@
   127.0.0.1, so no delivery ever leaves the machine.
 - The wait endpoints wait 0 s of real time, and a traffic run lasts a second of arrivals.
 - After a world was replaced, the server goes back to its own (POST /__admin/reset), so the calls that follow
-  still hold valid credentials.
+  still hold valid credentials; a fault that was made is cleared at once (DELETE /__admin/faults), so the
+  calls that follow get the emulated APIs' own answers.
 """
 
 from __future__ import annotations
@@ -52,10 +53,19 @@ def before_call(context: schemathesis.HookContext, case: schemathesis.Case, kwar
         case.body["duration"] = 1
 
 
+# What to call after a control API call that changed what the calls that follow would get.
+UNDO = {
+    ("PUT", "/__admin/world", 200): ("POST", "/__admin/reset"),
+    ("POST", "/__admin/faults", 201): ("DELETE", "/__admin/faults"),
+}
+
+
 @schemathesis.hook
 def after_call(context: schemathesis.HookContext, case: schemathesis.Case, response: Any) -> None:
-    if (case.method, case.path) == ("PUT", "/__admin/world") and response.status_code == 200:
+    undo = UNDO.get((case.method, case.path, response.status_code))
+    if undo is not None:
+        method, path = undo
         base = urlsplit(response.request.url)
-        request = urllib.request.Request(f"{base.scheme}://{base.netloc}/__admin/reset", method="POST")
+        request = urllib.request.Request(f"{base.scheme}://{base.netloc}{path}", method=method)
         with urllib.request.urlopen(request, timeout=10) as answer:
             answer.read()
