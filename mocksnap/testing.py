@@ -376,8 +376,9 @@ class Mocksnap:
         widget_id: str | None = None,
         case_id: str | None = None,
     ) -> list[dict[str, Any]]:
-        """The delivery log, oldest first: every webhook mocksnap sent or is sending. `kind` is integration,
-        event, agentStatus ..., `status` queued, delivering, retrying, delivered, email_fallback or failed."""
+        """The delivery log, oldest first: every webhook mocksnap sent or is sending. `kind` is
+        integration, conversation_event, agent_status, get_contact or bot; `status` queued, delivering,
+        retrying, delivered, email_fallback or failed; `url` a glob."""
         query = _query(kind=kind, status=status, url=url, widgetId=widget_id, caseId=case_id)
         return self._admin("GET", f"/__admin/deliveries{query}")["deliveries"]
 
@@ -386,8 +387,10 @@ class Mocksnap:
         answer = self.server.request("GET", path, timeout=timeout + 5)
         if answer.status == 408:
             found = answer.json()[what]
+            given = ", ".join(f"{name}={value}" for name, value in filters.items() if value is not None)
             raise AssertionError(
-                f"expected {count} {what} matching {filters} within {timeout} s, got {len(found)}: {found}"
+                f"expected {count} {what}{f' with {given}' if given else ''} within {timeout:g} s, "
+                f"got {len(found)}: {json.dumps(found, indent=1)[:2000]}"
             )
         if answer.status != 200:
             raise AssertionError(
@@ -406,11 +409,22 @@ class Mocksnap:
         kind: str | None = None,
         status: str | None = None,
         url: str | None = None,
+        widget_id: str | None = None,
+        case_id: str | None = None,
         count: int = 1,
         timeout: float = 5.0,
     ) -> list[dict[str, Any]]:
         """The delivery log's matching deliveries once there are `count` of them; fails at the timeout."""
-        return self._wait("deliveries", count, timeout, kind=kind, status=status, url=url)
+        return self._wait(
+            "deliveries",
+            count,
+            timeout,
+            kind=kind,
+            status=status,
+            url=url,
+            widgetId=widget_id,
+            caseId=case_id,
+        )
 
 
 # -- the webhook sink ------------------------------------------------------------------------------------
