@@ -54,6 +54,7 @@ def _schema_problems(payload: Any, schema_name: str) -> list[str]:
 def validate(payload: Any, schema_name: str) -> None:
     """Fail with every way in which `payload` breaks the named schema (`integration-api`, `conversation-event`
     ...: the file names of schemas/ without `.schema.json`). Bytes (a request body) are parsed as JSON."""
+    __tracebackhide__ = True  # pytest shows a failure at the caller's line
     if isinstance(payload, bytes):
         payload = json.loads(payload)
     problems = _schema_problems(payload, schema_name)
@@ -318,6 +319,7 @@ class Mocksnap:
         return self.server.request(method, path, body=body, headers=headers)
 
     def _admin(self, method: str, path: str, body: Any = None, timeout: float = 5.0) -> Any:
+        __tracebackhide__ = True
         answer = self.server.request(method, path, body=body, timeout=timeout)
         if answer.status != 200:
             raise AssertionError(
@@ -383,6 +385,7 @@ class Mocksnap:
         return self._admin("GET", f"/__admin/deliveries{query}")["deliveries"]
 
     def _wait(self, what: str, count: int, timeout: float, **filters: Any) -> list[dict[str, Any]]:
+        __tracebackhide__ = True
         path = f"/__admin/{what}/wait" + _query(**filters, count=count, timeout=timeout)
         answer = self.server.request("GET", path, timeout=timeout + 5)
         if answer.status == 408:
@@ -444,6 +447,7 @@ class Record:
     @property
     def json(self) -> Any:
         """The body, parsed as JSON."""
+        __tracebackhide__ = True
         try:
             return json.loads(self.body)
         except ValueError:
@@ -576,6 +580,7 @@ class WebhookSink:
                 r for r in self._records if (path is None or r.path == path) and (where is None or where(r))
             ]
 
+        __tracebackhide__ = True
         deadline = time.monotonic() + timeout
         with self._arrived:
             while len(found := matching()) < count:
@@ -593,6 +598,7 @@ class WebhookSink:
     def assert_valid(self, schema_name: str, path: str | None = None) -> None:
         """Check every JSON body received so far (or only those to `path`) against a schema of mocksnap's;
         fail listing every error of every request. Fails too when there is nothing to check."""
+        __tracebackhide__ = True
         received = self.records(path)
         if not received:
             raise AssertionError(f"the webhook sink received nothing{f' to {path}' if path else ''} to check")

@@ -17,6 +17,8 @@ from mocksnap.testing import validate
 from mocksnap.world import World
 from mocksnap.world import document as world_document
 
+pytest_plugins = ["pytester"]  # tests/test_pytest_plugin.py runs pytest on a user's tests
+
 # CI explores the same examples on every run, so a red build is always reproducible; locally Hypothesis
 # keeps exploring new ones.
 settings.register_profile("ci", derandomize=True, print_blob=True)

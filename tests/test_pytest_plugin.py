@@ -1,0 +1,155 @@
+"""The pytest plugin as a user meets it: their tests run by pytest (pytester), with the fixtures the
+`pytest11` entry point registers; under pytest-xdist; and in a new project that pip-installs mocksnap."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+FIRST_TEST = (ROOT / "examples" / "test_first_chat.py").read_text(encoding="utf-8")
+
+
+def test_a_users_first_test_passes(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_first=FIRST_TEST)
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_each_test_gets_a_fresh_world_on_a_manual_clock(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        def test_one(mocksnap):
+            mocksnap.request("PUT", "/__admin/autopilot", {"enabled": False})
+            mocksnap.advance(3600)
+            mocksnap.request("GET", f"/public/api/v2/chat/{mocksnap.org.widgets[0]}")
+            assert len(mocksnap.requests()) == 1
+
+        def test_two(mocksnap):
+            assert mocksnap.requests() == []
+            assert mocksnap.request("GET", "/__admin/autopilot").json() == {"enabled": True}
+            assert mocksnap.request("GET", "/__admin/clock").json()["now"] == "2026-11-23T09:30:00.000Z"
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "--mocksnap-start", "2026-11-23T09:30:00Z")
+    result.assert_outcomes(passed=2)
+
+
+def test_failures_read_well(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        from mocksnap.testing import validate
+
+        def test_nothing_comes(mocksnap, webhook_sink):
+            webhook_sink.wait_for(1, timeout=0.2, path="/case")
+
+        def test_a_bad_payload():
+            validate({"event": "caseQueued"}, "conversation-event")
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            '>*webhook_sink.wait_for(1, timeout=0.2, path="/case")',
+            "E *AssertionError: the webhook sink expected 1 request to /case within 0.2 s and got 0; "
+            "it received nothing",
+            '>*validate({"event": "caseQueued"}, "conversation-event")',
+            "E *AssertionError: the payload breaks the schema 'conversation-event':",
+            "E *  /case_id: case_id is required",
+            "E *  /timestamp: timestamp is required",
+            "E *  /widget_id: widget_id is required",
+        ]
+    )
+
+
+def test_world_and_seed_from_the_ini_file_or_the_command_line(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = (ROOT / "fixtures" / "default.yaml").read_text(encoding="utf-8")
+    pytester.path.joinpath("worlds").mkdir()
+    pytester.path.joinpath("worlds", "mine.yaml").write_text(
+        world.replace("5406213", "777"), encoding="utf-8"
+    )
+    pytester.makeini("[pytest]\nmocksnap_world = worlds/mine.yaml\nmocksnap_seed = 5\n")
+    pytester.makepyfile(
+        """
+        import os
+
+        def test_org(mocksnap):
+            assert mocksnap.org.orgId == os.environ["EXPECTED_ORG"]
+            assert f", seed {os.environ['EXPECTED_SEED']}" in mocksnap.server.output()  # the banner
+        """
+    )
+    monkeypatch.setenv("EXPECTED_ORG", "777")
+    monkeypatch.setenv("EXPECTED_SEED", "5")
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+    monkeypatch.setenv("EXPECTED_ORG", "5406213")
+    monkeypatch.setenv("EXPECTED_SEED", "9")
+    default = str(ROOT / "fixtures" / "default.yaml")
+    result = pytester.runpytest("-p", "no:cacheprovider", "--mocksnap-world", default, "--mocksnap-seed", "9")
+    result.assert_outcomes(passed=1)
+
+
+def test_under_xdist_each_worker_has_its_own_server(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import os
+
+        import pytest
+
+        @pytest.mark.parametrize("n", range(4))
+        def test_server(mocksnap, n):
+            with open("servers.txt", "a") as seen:
+                seen.write(f"{os.environ['PYTEST_XDIST_WORKER']} {mocksnap.base_url}\\n")
+        """
+    )
+    pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2").assert_outcomes(passed=4)
+    seen = set(pytester.path.joinpath("servers.txt").read_text().splitlines())
+    workers, urls = {line.split()[0] for line in seen}, {line.split()[1] for line in seen}
+    assert (len(workers), len(urls), len(seen)) == (2, 2, 2)
+
+
+def test_a_new_project_installs_mocksnap_and_its_first_test_passes_under_xdist(tmp_path: Path) -> None:
+    """The issue's "done when": a fresh virtual environment (no system site-packages) that pip-installs this
+    repository, a project whose one test file is examples/test_first_chat.py, `python -m pytest -n 2`."""
+    source = tmp_path / "mocksnap-source"  # a copy, so that building the wheel writes nothing into the tree
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis"
+        ),
+    )
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    python = str(venv / "bin" / "python")
+    install = subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", str(source), "pytest-xdist"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert install.returncode == 0, install.stdout + install.stderr
+
+    project = tmp_path / "my-integration"
+    project.mkdir()
+    (project / "test_my_integration.py").write_text(FIRST_TEST, encoding="utf-8")
+    (project / "test_my_integration_again.py").write_text(FIRST_TEST, encoding="utf-8")
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("PYTEST", "MOCKSNAP"))}
+    run = subprocess.run(
+        [python, "-m", "pytest", "-n", "2", "-p", "no:cacheprovider"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "2 passed" in run.stdout
