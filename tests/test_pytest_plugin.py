@@ -16,6 +16,13 @@ from tests.conftest import ROOT
 FIRST_TEST = (ROOT / "examples" / "test_first_chat.py").read_text(encoding="utf-8")
 
 
+def test_the_readme_shows_the_first_example_as_it_is() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Testing with pytest") :]
+    shown = section[section.index("```python\n") + len("```python\n") : section.index("```\n\n")]
+    assert FIRST_TEST.endswith(shown)
+
+
 def test_a_users_first_test_passes(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_first=FIRST_TEST)
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
