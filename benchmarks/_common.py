@@ -1,19 +1,12 @@
-"""What several benchmarks need: a free port, stopping a server process, this process's RSS, percentiles."""
+"""What several benchmarks need: stopping a server process, this process's RSS, percentiles."""
 
 from __future__ import annotations
 
 import math
 import os
-import socket
 import subprocess
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -31,7 +31,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import free_port, stop
+from _common import stop
+
+from mocksnap.testing import free_port
 
 TARGET_RATIO = 0.8
 WIDGET = "5286374d-5c92-419d-bcdb-b926d242b78b"

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-from _common import free_port
+from mocksnap.testing import free_port
 
 TARGET_SECONDS = 0.5
 RUNS = 7

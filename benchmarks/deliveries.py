@@ -49,10 +49,11 @@ from collections.abc import Awaitable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from _common import free_port, percentile, rss, stop
+from _common import percentile, rss, stop
 
 from mocksnap.clock import ManualClock, RealClock, Scheduler
 from mocksnap.config import Config
+from mocksnap.testing import free_port
 from mocksnap.webhooks.delivery import Delivery, DeliveryEngine
 
 TARGET_PER_S = 1_000
