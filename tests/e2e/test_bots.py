@@ -8,7 +8,7 @@ conversation events it fires; commands that fail come back as one commandResult;
 the widget's humans. Every payload a bot received is checked against its schema at teardown.
 
 One server for the module, on a manual clock at a time the sales widget is open; every test starts from the
-reset world (the autouse fixture of tests/e2e/conftest.py, since the fixture is named `server`) and installs
+reset world (the module's autouse `_fresh_world`) and installs
 its own bots with PUT /__admin/world. A test's bans (BAN_IP bans 127.0.0.1) go with the reset.
 
 The last test is an expected failure (strict): a known gap of the bridge's context_id handling.
