@@ -62,9 +62,11 @@ def _parser(defaults: Config) -> argparse.ArgumentParser:
         default=defaults.access_log,
         help="do not log a line per request",
     )
+    from mocksnap.sink import add_parser as add_sink
     from mocksnap.traffic.command import add_parser as add_traffic
 
     add_traffic(commands)
+    add_sink(commands)
     return parser
 
 
@@ -129,4 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         from mocksnap.traffic.command import run
 
         return run(args)
+    if args.command == "sink":
+        from mocksnap.sink import run as run_sink
+
+        return run_sink(args)
     return 2

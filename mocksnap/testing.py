@@ -476,10 +476,10 @@ def _summary(records: list[Record], most: int = 20) -> str:
 
 
 class WebhookSink:
-    """A real HTTP receiver on 127.0.0.1 (any free port) that records every request and answers 200 "ok",
-    or what `fail_next` and `respond` say. Subclasses may answer otherwise by overriding `answer`."""
+    """A real HTTP receiver on 127.0.0.1 (any free port unless told) that records every request and answers
+    200 "ok", or what `fail_next` and `respond` say. Subclasses may answer otherwise by overriding `answer`."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = HOST, port: int = 0) -> None:
         self._records: list[Record] = []
         self._arrived = threading.Condition()  # guards everything the handler threads touch
         self._failures: list[int] = []
@@ -520,7 +520,7 @@ class WebhookSink:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer((HOST, 0), Handler)
+        self._server = ThreadingHTTPServer((host, port), Handler)
         self._server.daemon_threads = True
         self.port: int = self._server.server_address[1]
         # A short poll interval: close() waits up to one interval.
