@@ -16,6 +16,7 @@ from mocksnap.clock import ManualClock
 from mocksnap.testing import validate
 from mocksnap.world import World
 from mocksnap.world import document as world_document
+from tests.installed import Installed, install
 
 pytest_plugins = ["pytester"]  # tests/test_pytest_plugin.py runs pytest on a user's tests
 
@@ -62,3 +63,9 @@ def world(clock: ManualClock) -> World:
 @pytest.fixture
 def client(world: World) -> TestClient:
     return TestClient(create_app(world=world))
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """mocksnap pip-installed into a fresh venv as the Docker image installs it, pytest-xdist beside it."""
+    return install(tmp_path_factory.mktemp("installed"), "pytest-xdist")

@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.installed import Installed
 
 FIRST_TEST = (ROOT / "examples" / "test_first_chat.py").read_text(encoding="utf-8")
 
@@ -123,37 +121,20 @@ def test_under_xdist_each_worker_has_its_own_server(pytester: pytest.Pytester) -
     assert (len(workers), len(urls), len(seen)) == (2, 2, 2)
 
 
-def test_a_new_project_installs_mocksnap_and_its_first_test_passes_under_xdist(tmp_path: Path) -> None:
-    """The issue's "done when": a fresh virtual environment (no system site-packages) that pip-installs this
-    repository, a project whose one test file is examples/test_first_chat.py, `python -m pytest -n 2`."""
-    source = tmp_path / "mocksnap-source"  # a copy, so that building the wheel writes nothing into the tree
-    shutil.copytree(
-        ROOT,
-        source,
-        ignore=shutil.ignore_patterns(
-            ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis"
-        ),
-    )
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-    python = str(venv / "bin" / "python")
-    install = subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", str(source), "pytest-xdist"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert install.returncode == 0, install.stdout + install.stderr
-
+def test_a_new_project_installs_mocksnap_and_its_first_test_passes_under_xdist(
+    installed: Installed, tmp_path: Path
+) -> None:
+    """The issue's "done when": a fresh virtual environment (no system site-packages) where mocksnap was
+    pip-installed (as the Docker image does it, from the repository's files) with pytest-xdist, a project
+    whose test files are examples/test_first_chat.py, `python -m pytest -n 2`."""
     project = tmp_path / "my-integration"
     project.mkdir()
     (project / "test_my_integration.py").write_text(FIRST_TEST, encoding="utf-8")
     (project / "test_my_integration_again.py").write_text(FIRST_TEST, encoding="utf-8")
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("PYTEST", "MOCKSNAP"))}
     run = subprocess.run(
-        [python, "-m", "pytest", "-n", "2", "-p", "no:cacheprovider"],
+        [installed.python, "-m", "pytest", "-n", "2", "-p", "no:cacheprovider"],
         cwd=project,
-        env=env,
+        env=installed.env(),
         capture_output=True,
         text=True,
         timeout=300,
