@@ -27,9 +27,8 @@ def test_a_drifted_fixture_fails_with_every_error() -> None:
     del drifted["case_id"]
     with pytest.raises(AssertionError) as failure:
         validate(drifted, "conversation-event")
-    errors = str(failure.value).splitlines()[
-        1:
-    ]  # after "the payload breaks the schema 'conversation-event':"
+    # One line per error, after "the payload breaks the schema 'conversation-event':".
+    errors = str(failure.value).splitlines()[1:]
     assert errors[0] == "  /case_id: case_id is required"
     assert errors[1].startswith('  /event: event must be one of: "caseQueued", "caseBroadcasted"')
     assert errors[2] == "  /timestamp: timestamp must be an integer"

@@ -362,6 +362,16 @@ class Mocksnap:
         `conversationEvents={"url", "authToken", "events": [...]}`, `getContact={"url", "systemName"}`."""
         return self._admin("PUT", f"/__admin/widgets/{widget_id}/integrations", subscriptions)
 
+    def inject_fault(self, **fault: Any) -> dict[str, Any]:
+        """Make the server misbehave until reset: `path="/api/v2/*/logs", status=429, times=1` answers the
+        next Logs API call with a 429; `delay_ms=` adds latency; `delivery={"action": "duplicate" | "delay" |
+        "reorder" | "drop", "kind", "url"}` plays tricks on outbound webhooks (see POST /__admin/faults)."""
+        __tracebackhide__ = True
+        answer = self.server.request("POST", "/__admin/faults", fault)
+        if answer.status != 201:
+            raise AssertionError(f"POST /__admin/faults answered {answer.status}: {answer.body.decode()}")
+        return answer.json()
+
     def requests(
         self, method: str | None = None, path: str | None = None, limit: int | None = None
     ) -> list[dict[str, Any]]:
@@ -476,8 +486,9 @@ def _summary(records: list[Record], most: int = 20) -> str:
 
 
 class WebhookSink:
-    """A real HTTP receiver on 127.0.0.1 (any free port unless told) that records every request and answers
-    200 "ok", or what `fail_next` and `respond` say. Subclasses may answer otherwise by overriding `answer`."""
+    """A real HTTP receiver on 127.0.0.1 (any free port unless told) that records every request and
+    answers 200 "ok", or what `fail_next` and `respond` say. Subclasses may answer otherwise by overriding
+    `answer`."""
 
     def __init__(self, host: str = HOST, port: int = 0) -> None:
         self._records: list[Record] = []
