@@ -76,6 +76,7 @@ class Traffic:
             raise ValueError("the profile's widgetWeights name no widget of the organization")
         self._widgets, self._widget_weights = widgets, weights
         self._chats: dict[str, _Chat] = {}  # the open chats it plays, by case id
+        self._pending = 0  # its own timers not yet run: arrivals, people's next steps, lunches, surveys
         self._topic = visitors.site_kind(profile.site)  # what the visitors ask about: retail, saas, support
         self._languages = list(profile.languages)
         self._language_weights = list(profile.languages.values())
@@ -100,6 +101,17 @@ class Traffic:
             self._chats.pop(event.data["caseId"], None)
 
     @property
+    def over(self) -> bool:
+        """The arrivals are over and every chat of the run has ended, its survey included: the rest of the
+        run's tail would change nothing."""
+        return (
+            self.end_at is not None
+            and self.world.clock.now() >= self.end_at
+            and not self._pending
+            and not self._chats
+        )
+
+    @property
     def progress(self) -> float:
         """How much of the run's time has passed, from 0 to 1."""
         if self.start_at is None or self.end_at is None:
@@ -111,12 +123,22 @@ class Traffic:
     def _draw(self, bounds: tuple[float, float]) -> float:
         return round(self.random.uniform(*bounds), 3)
 
+    def _counted(self, action: Callable[[], None]) -> Callable[[], None]:
+        """The action as a timer of the run's own, counted until it runs (see `over`)."""
+        self._pending += 1
+
+        def run() -> None:
+            self._pending -= 1
+            action()
+
+        return run
+
     def _later(self, seconds: float, action: Callable[[], None]) -> None:
         def run() -> None:
             with contextlib.suppress(WorldError):  # the chat may have ended or moved on meanwhile
                 action()
 
-        self.world.scheduler.call_later(seconds, run)
+        self.world.scheduler.call_later(seconds, self._counted(run))
 
     def _rate(self, at: datetime) -> float:
         hour = at.astimezone(self._zone).hour
@@ -132,7 +154,7 @@ class Traffic:
                 return
             if self.random.random() * self._peak < self._rate(at):
                 break
-        self.world.scheduler.call_at(at, self._arrive)
+        self.world.scheduler.call_at(at, self._counted(self._arrive))
 
     # -- visitors -------------------------------------------------------------------------------------
 
@@ -323,8 +345,9 @@ class Traffic:
                 leave = day + timedelta(minutes=lunch.at_minutes + i * lunch.stagger_minutes)
                 back = leave + timedelta(minutes=lunch.minutes)
                 if self.start_at <= leave < self.end_at:
-                    self.world.scheduler.call_at(leave, self._status(agent_id, "pause", lunch.sub_status))
-                    self.world.scheduler.call_at(back, self._status(agent_id, "online", None))
+                    pause = self._status(agent_id, "pause", lunch.sub_status)
+                    self.world.scheduler.call_at(leave, self._counted(pause))
+                    self.world.scheduler.call_at(back, self._counted(self._status(agent_id, "online", None)))
             day = (day + timedelta(days=1, hours=2)).replace(hour=0)  # the next local midnight, DST or not
 
     def _status(self, agent_id: str, status: str, sub_status: str | None) -> Callable[[], None]:

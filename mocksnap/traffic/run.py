@@ -34,7 +34,9 @@ ALL_EVENTS = [
 ]
 STEP_S = 300  # virtual seconds per step of a fast run: the progress is reported between steps
 CHECK_EVERY = 50  # a fast run checks a sample of its payloads against their schemas (see Violations)
-TAIL_S = 2 * 3600  # after the last arrival, time for the chats under way to end and their surveys to come
+# After the last arrival, at most this long for the chats under way to end and their surveys to come; a run
+# stops sooner once nothing of its own is left (Traffic.over).
+TAIL_S = 2 * 3600
 
 
 class RecordingOutbox:
@@ -108,7 +110,8 @@ def run_fast(
     payloads: IO[str] | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> tuple[World, Summary]:
-    """As fast as possible on a manual clock: the run's arrivals, then TAIL_S for their chats to end."""
+    """As fast as possible on a manual clock: the run's arrivals, then until their chats have ended (TAIL_S
+    at most)."""
     world = build_world(profile, seed, ManualClock(start))
     outbox = RecordingOutbox(payloads)
     violations = Violations(check_every=CHECK_EVERY)
@@ -120,7 +123,7 @@ def run_fast(
     traffic.start(duration_s)
     total = duration_s + TAIL_S
     done = 0.0
-    while done < total:
+    while done < total and not traffic.over:
         step = min(STEP_S, total - done)
         world.scheduler.advance(step)
         done += step
@@ -159,7 +162,7 @@ async def run_live(
     traffic.start(duration_s)
     total = duration_s + TAIL_S
     try:
-        while (elapsed := (clock.now() - start).total_seconds()) < total:
+        while (elapsed := (clock.now() - start).total_seconds()) < total and not traffic.over:
             if progress is not None:
                 progress(min(1.0, elapsed / total))
             await asyncio.sleep(min(0.2, (total - elapsed) / speed))
@@ -228,13 +231,13 @@ class ServerRun:
         try:
             if isinstance(self.world.clock, ManualClock):
                 done = 0.0
-                while done < total:
+                while done < total and not self.traffic.over:
                     step = min(total - done, self.speed * 0.1 if self.speed else STEP_S)
                     await self.world.scheduler.advance_async(step)
                     done += step
                     await asyncio.sleep(0.1 if self.speed else 0)
             else:
-                while (self.world.clock.now() - start).total_seconds() < total:
+                while (self.world.clock.now() - start).total_seconds() < total and not self.traffic.over:
                     await asyncio.sleep(
                         min(1.0, self.world.clock.real_seconds_until(self.traffic.end_at or start))
                     )

@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 
 from mocksnap.api.logs import case_json
+from mocksnap.clock import to_ms
 from mocksnap.traffic import profile as profiles
 from mocksnap.traffic.generator import expected_chats
-from mocksnap.traffic.run import run_fast
+from mocksnap.traffic.run import STEP_S, TAIL_S, run_fast
 from mocksnap.world import World, document
 from tests.conftest import SUPPORT_WIDGET, assert_valid
 
@@ -180,3 +181,14 @@ def test_agents_keep_operator_variables_apart_from_labels_once_they_set_one(meas
     for case in noted:
         assert ("Reference", case.operator_variables[-1][1]) == case.operator_variables[-1]
         assert set(case.labels or []) <= set(case.operator_variables)
+
+
+def test_a_run_ends_once_its_last_chat_has_ended_and_been_surveyed_not_two_hours_later() -> None:
+    profile = profiles.from_doc(MEASURED)
+    world, _, _ = run(profile, duration_s=3600)
+    assert all(case.state == "closed" for case in world.cases.values())
+    # The run steps STEP_S at a time; its last step holds the last close, or the survey that came after it.
+    last_close = max(case.closed_ms for case in world.cases.values())
+    ended = to_ms(world.clock.now())
+    assert ended - last_close <= (profile.survey_delay[1] + STEP_S) * 1000
+    assert ended < to_ms(START) + (3600 + TAIL_S) * 1000
