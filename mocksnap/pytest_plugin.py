@@ -20,7 +20,7 @@ from mocksnap.testing import Mocksnap, MocksnapServer, WebhookSink, start_server
 OPTIONS = {
     "world": "world document the server serves (YAML or JSON; default: mocksnap's default world)",
     "seed": "seed of every random choice of the server (default 0)",
-    "start": "first instant of the server's manual clock, ISO 8601 (default: when it starts)",
+    "start": "first instant of the server's manual clock, ISO 8601 (default 2026-11-23T09:30:00Z)",
 }
 
 
