@@ -704,3 +704,28 @@ def test_cold_start_is_reported(server: Server, record_property, capsys) -> None
             f"\nmocksnap serve cold start: {server.startup_seconds:.3f} s from process start "
             "to the first answered GET /__admin/health"
         )
+
+
+def test_the_readmes_gunicorn_command_serves_the_app_with_long_query_strings() -> None:
+    """Served by gunicorn directly, as the README shows it, on a free port instead of gunicorn's default."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    [command] = re.findall(r"`(MOCKSNAP_SEED=3 gunicorn [^`]*)`", readme)
+    port = free_port()
+    process = subprocess.Popen(
+        ["bash", "-c", f"exec env {command} --bind {HOST}:{port}"],
+        env={"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    server = Server(process, port, launched_at=time.monotonic())
+    server._keep_output()
+    try:
+        server.wait_ready()
+        message = "é" * 10_000
+        query = urlencode({"widgetId": SUPPORT_WIDGET, "visitorMessage": message})
+        started = server.request("POST", f"/api/v1/chat?{query}", headers={"x-api-key": VISITOR_KEY})
+        assert started.status == 200, started.body
+    finally:
+        assert server.stop() == 0, server.output()
