@@ -175,6 +175,8 @@ def _against_server(args: argparse.Namespace, profile: profiles.Profile, bar: Pr
                 bar.show(answer["progress"])
             time.sleep(0.2)
             status, answer = _call("GET", f"{base}/__admin/traffic")
+        if bar:
+            bar.show(answer["progress"])
     except (urllib.error.URLError, OSError) as error:
         print(f"mocksnap traffic: cannot reach {base}: {error}", file=sys.stderr)
         return 1

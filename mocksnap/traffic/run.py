@@ -130,6 +130,8 @@ def run_fast(
         if progress is not None:
             progress(done / total)
     traffic.stop()
+    if progress is not None:
+        progress(1.0)  # a run ends before its tail is over once nothing of its own is left
     summary = Summary(traffic.stats.as_dict(), dict(sorted(outbox.counts.items())), 0, len(violations.list()))
     return world, summary
 
@@ -176,8 +178,8 @@ async def run_live(
     deliveries = list(engine.log.values())
     summary = Summary(
         traffic.stats.as_dict(),
-        dict(sorted(Counter(d.kind for d in deliveries).items())),
-        sum(d.status in ("failed", "email_fallback", "retrying") for d in deliveries),
+        dict(sorted(engine.enqueued_by_kind.items())),
+        engine.given_up + sum(d.status == "retrying" for d in deliveries),
         len(violations.list()),
     )
     return world, summary
@@ -211,6 +213,7 @@ class ServerRun:
             subscribe_everything(world, self.traffic.org, webhooks)
         self.state = "running"
         self._first_delivery = engine.enqueued
+        self._given_up_before = engine.given_up
         self._autopilot_was = autopilot.enabled
         self._task: asyncio.Task | None = None
 
@@ -241,6 +244,9 @@ class ServerRun:
                     await asyncio.sleep(
                         min(1.0, self.world.clock.real_seconds_until(self.traffic.end_at or start))
                     )
+            # Done once its webhooks have been attempted, so that its failures are known (a delivery that
+            # waits for a retry counts as failed until it goes through).
+            await self.engine.idle()
             self.state = "done"
         except asyncio.CancelledError:
             self.state = "stopped"
@@ -266,5 +272,8 @@ class ServerRun:
             "progress": round(self.traffic.progress, 4),
             "traffic": self.traffic.stats.as_dict(),
             "webhooks": self.engine.enqueued - self._first_delivery,
-            "failures": sum(d.status in ("failed", "email_fallback", "retrying") for d in deliveries),
+            # failed for good (counted by the engine, whose log forgets), or waiting for a retry
+            "failures": self.engine.given_up
+            - self._given_up_before
+            + sum(d.status == "retrying" for d in deliveries),
         }

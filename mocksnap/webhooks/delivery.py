@@ -30,7 +30,7 @@ import asyncio
 import itertools
 import logging
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -185,6 +185,8 @@ class DeliveryEngine:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ids = itertools.count(1)
         self.enqueued = 0  # how many deliveries were ever queued (the id of the last one)
+        self.enqueued_by_kind: Counter[str] = Counter()  # the same, by kind
+        self.given_up = 0  # how many deliveries ever ended failed or email_fallback (the log forgets them)
         self._queues: dict[str, deque[Delivery]] = {}
         self._draining: set[str] = set()  # lanes whose head is being attempted or waits for a retry
         self._tasks: dict[asyncio.Task, str] = {}  # the attempts under way, and the lane each one drains
@@ -254,6 +256,7 @@ class DeliveryEngine:
         prepare: Callable[[Delivery], None] | None = None,
     ) -> Delivery:
         self.enqueued = next(self._ids)
+        self.enqueued_by_kind[kind] += 1
         delivery = Delivery(
             id=f"d{self.enqueued:07d}",
             kind=kind,
@@ -423,8 +426,8 @@ class DeliveryEngine:
         log.warning("delivery %s to %s failed: %s", delivery.id, delivery.url, delivery.attempts[-1].error)
         self._failed(delivery)
 
-    @staticmethod
-    def _failed(delivery: Delivery) -> None:
+    def _failed(self, delivery: Delivery) -> None:
+        self.given_up += 1
         if delivery.on_failure is not None:
             try:
                 delivery.on_failure(delivery)

@@ -1,0 +1,83 @@
+"""A traffic run inside a server (POST /__admin/traffic), on a manual clock, with a fake transport: it is done
+only once its webhooks have been attempted, and its failures are counted whatever the delivery log kept."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+from mocksnap.clock import ManualClock
+from mocksnap.traffic import profile as profiles
+from mocksnap.traffic.run import ServerRun
+from mocksnap.webhooks.delivery import DeliveryEngine
+from mocksnap.webhooks.dispatch import Dispatcher, Violations
+from mocksnap.world import World
+from tests.conftest import default_document
+
+START = datetime(2026, 11, 23, 8, tzinfo=UTC)
+
+
+class Autopilot:
+    enabled = True
+
+
+class Receiver:
+    """A Transport that takes its time over every request, and answers `status`."""
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+        self.requests = 0
+
+    async def send(
+        self, method: str, url: str, headers: dict[str, str], body: bytes, timeout: float
+    ) -> tuple[int, dict[str, str], bytes]:
+        await asyncio.sleep(0.001)
+        self.requests += 1
+        return self.status, {}, b""
+
+
+def play(status: int, duration_s: float, log_size: int = 10_000) -> tuple[dict[str, Any], DeliveryEngine]:
+    async def main() -> tuple[dict[str, Any], DeliveryEngine]:
+        world = World(default_document(), ManualClock(START), seed=7)
+        engine = DeliveryEngine(world.scheduler, transport=Receiver(status), log_size=log_size)
+        Dispatcher(world, engine, Violations())
+        world.scheduler.start(asyncio.get_running_loop())
+        engine.start(asyncio.get_running_loop())
+        run = ServerRun(
+            world,
+            engine,
+            Autopilot(),
+            profiles.load("support-24x7"),
+            seed=7,
+            duration_s=duration_s,
+            webhooks="http://127.0.0.1:9/hooks",
+        )
+        run.start()
+        assert run._task is not None
+        await run._task
+        view = run.view()
+        await engine.stop()
+        return view, engine
+
+    return asyncio.run(main())
+
+
+def test_a_run_is_done_once_its_webhooks_have_been_sent() -> None:
+    view, engine = play(200, 3600)
+    assert view["state"] == "done"
+    assert view["webhooks"] > 100
+    assert engine.transport.requests == view["webhooks"]  # type: ignore[attr-defined]
+    assert {d.status for d in engine.log.values()} == {"delivered"}
+    assert view["failures"] == 0
+
+
+def test_its_failures_do_not_depend_on_what_the_delivery_log_kept() -> None:
+    """Every request fails: each lane's head is retried for two hours, then given up, and the next one tried.
+    The given-up ones leave a small log, but they still count."""
+    kept, _ = play(500, 6 * 3600)
+    forgotten, engine = play(500, 6 * 3600, log_size=5)
+    given_up = engine.given_up
+    assert given_up > 5
+    retrying = sum(d.status == "retrying" for d in engine.log.values())
+    assert forgotten["failures"] == kept["failures"] == given_up + retrying
