@@ -10,8 +10,6 @@ the widget's humans. Every payload a bot received is checked against its schema 
 One server for the module, on a manual clock at a time the sales widget is open; every test starts from the
 reset world (the module's autouse `_fresh_world`) and installs
 its own bots with PUT /__admin/world. A test's bans (BAN_IP bans 127.0.0.1) go with the reset.
-
-The last test is an expected failure (strict): a known gap of the bridge's context_id handling.
 """
 
 from __future__ import annotations
@@ -619,12 +617,16 @@ def test_bye_ends_the_chat_and_fires_case_closed(server: Server, bots: Bots, rec
     assert refused.status == 400
 
 
-def test_ban_keeps_the_visitors_email_out(server: Server, bots: Bots) -> None:
+def test_ban_keeps_the_visitors_email_out(server: Server, bots: Bots, receiver: Receiver) -> None:
     bot = bots.scripted(lambda request: reply(command("BAN")) if request["event"] == "chatStarted" else None)
     install(server, bot_agent(bot))
+    subscribe(server, receiver, SUPPORT_WIDGET)
     case_id = start_chat(server, email="troll@example.com")
 
     assert eventually(lambda: in_state(server, case_id, "closed"))["endedBy"] == "agent"
+    [closed] = eventually(lambda: received_events(receiver, "caseClosed", 1))
+    assert (closed["agent_email"], closed["case_id"]) == (BOT, case_id)
+    assert [event_of(r) for r in bot.wait_for(2)] == ["chatStarted", "chatClosed"]
     assert events(server, "visitor.banned") == [
         {"ban": "email:troll@example.com", "untilMs": START_MS + 24 * 3600 * 1000, "caseId": case_id}
     ]
@@ -634,12 +636,16 @@ def test_ban_keeps_the_visitors_email_out(server: Server, bots: Bots) -> None:
     assert start(server, email="friend@example.com").status == 200  # the same IP address, another visitor
 
 
-def test_ban_ip_keeps_the_address_out_for_good(server: Server, bots: Bots) -> None:
+def test_ban_ip_keeps_the_address_out_for_good(server: Server, bots: Bots, receiver: Receiver) -> None:
     bot = bots.scripted([reply(command("BAN_IP"))])
     install(server, bot_agent(bot))
+    subscribe(server, receiver, SUPPORT_WIDGET)
     case_id = start_chat(server, email="troll@example.com")
 
     assert eventually(lambda: in_state(server, case_id, "closed"))["endedBy"] == "agent"
+    [closed] = eventually(lambda: received_events(receiver, "caseClosed", 1))
+    assert (closed["agent_email"], closed["case_id"]) == (BOT, case_id)
+    assert [event_of(r) for r in bot.wait_for(2)] == ["chatStarted", "chatClosed"]
     assert events(server, "visitor.banned") == [{"ban": "ip:127.0.0.1", "untilMs": None, "caseId": case_id}]
     assert start(server, email="someone-else@example.com").status == 400  # every visitor of 127.0.0.1
     advance(server, 2 * 24 * 3600)
