@@ -10,7 +10,7 @@ commandResult. A `context_id` in a reply goes back on the bot's next request, th
 Calls go through the delivery engine, in order per chat, one attempt each: a chat cannot wait for retries.
 A bot that fails to answer (an error status, no answer in time, a reply that is not JSON or breaks the
 schema) loses the chat to the widget's human agents, as a HUMAN_TRANSFER would hand it; the failure is in
-the delivery log, and a bad reply in /__admin/violations too.
+the delivery log, and in /__admin/violations as a reply that breaks the bot-reply contract.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ class BotBridge:
             body,
             meta,
             on_answer=(lambda delivery: self._answered(case, bot, delivery)) if expects_reply else None,
-            on_failure=(lambda delivery: self._hand_over(case, bot)) if expects_reply else None,
+            on_failure=(lambda delivery: self._failed(case, bot, delivery)) if expects_reply else None,
             retry=False,
             lane=f"{bot.bot['url']} {case.case_id}",
             prepare=prepare,
@@ -188,6 +188,16 @@ class BotBridge:
 
     def _has_chat(self, case: Case, bot: WidgetAgent) -> bool:
         return case.state == "assigned" and case.agent_id == bot.agent_id
+
+    def _failed(self, case: Case, bot: WidgetAgent, delivery: Delivery) -> None:
+        """No usable reply: one that came and was refused is listed already; an error status or no answer at
+        all is listed too, as a reply that is not one, before the chat goes to the humans."""
+        attempt = delivery.attempts[-1]
+        if attempt.status is None or not 200 <= attempt.status < 300:
+            answer = delivery.response_body.decode("utf-8", "replace") or None
+            problem = SchemaError("", f"no reply: {attempt.error}")
+            self.violations.add(iso(self.world.clock.now()), "bot_reply", REPLY_SCHEMA, [problem], answer)
+        self._hand_over(case, bot)
 
     def _hand_over(self, case: Case, bot: WidgetAgent) -> None:
         """A bot that failed loses the chat to the widget's human agents (they may all be away: then it

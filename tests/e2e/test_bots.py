@@ -722,13 +722,11 @@ def test_a_bad_bot_loses_the_chat_to_the_humans(server: Server, bots: Bots, badn
     assert (failed["status"], failed["attempts"], failed["event"]) == ("failed", 1, "chatStarted")
     attempt = server.get(f"/__admin/deliveries/{failed['id']}").json()["attemptLog"][0]
     assert reason in attempt["error"]
-    found = violations(server)
-    if bad_reply:
-        [violation] = found
-        assert (violation["kind"], violation["schema"]) == ("bot_reply", "bot-reply")
-        assert violation["errors"]
-    else:
-        assert found == []
+    [violation] = violations(server)  # a bad reply with its errors, no reply at all with its cause
+    assert (violation["kind"], violation["schema"]) == ("bot_reply", "bot-reply")
+    assert violation["errors"]
+    if not bad_reply:
+        assert reason in violation["errors"][0]["message"]
     assert accept(server, case_id, BOT).status == 400  # queued for humans only
 
     advance(server, 10)  # autopilot: a human accepts within 6 s
