@@ -180,9 +180,17 @@ class Traffic:
         )
         question = phrases.pick(rng, "offline" if offline else "question", self._topic)
         first = phrases.text("offline" if offline else "question", question, language)
+        # No draw at the default share, so that a profile without the knob replays as it always did.
+        humans_only = profile.bot_share < 1 and rng.random() >= profile.bot_share
         try:
             case = self.world.start_case(
-                self.org, widget.uuid, visitor, first, offline=offline, proactive_message=proactive_message
+                self.org,
+                widget.uuid,
+                visitor,
+                first,
+                offline=offline,
+                proactive_message=proactive_message,
+                humans_only=humans_only,
             )
         except WorldError:
             self.stats.refused += 1

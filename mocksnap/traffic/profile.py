@@ -41,6 +41,7 @@ class Profile:
     widget_weights: dict[str, float] = field(default_factory=dict)
     offline_share: float = 0.05
     proactive_share: float = 0.1
+    bot_share: float = 1.0
     email_share: float = 0.7
     transfer_rate: float = 0.05
     label_rate: float = 0.5
@@ -107,6 +108,7 @@ def from_doc(doc: Any, source: Path | None = None) -> Profile:
         "widget_weights": doc.get("widgetWeights"),
         "offline_share": doc.get("offlineShare"),
         "proactive_share": doc.get("proactiveShare"),
+        "bot_share": doc.get("botShare"),
         "email_share": doc.get("emailShare"),
         "transfer_rate": doc.get("transferRate"),
         "label_rate": doc.get("labelRate"),

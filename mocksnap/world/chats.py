@@ -99,8 +99,10 @@ class ChatCommands(WorldBase):
         offline: bool = False,
         proactive: bool = False,
         proactive_message: str | None = None,
+        humans_only: bool = False,
     ) -> Case:
-        """A chat, or an offline message when asked for one or when chat is not online for the widget."""
+        """A chat, or an offline message when asked for one or when chat is not online for the widget.
+        humans_only: the widget's bots do not take it (the visitor asked for a person)."""
         found = self.widget(widget_id)
         if found is None or found[0] is not org:
             raise NotFound(f"no widget {widget_id}")
@@ -130,6 +132,7 @@ class ChatCommands(WorldBase):
             state="closed" if offline else "queued",
             last_activity_ms=now,
             proactive_message=proactive_message or None,
+            route=Route(humans_only=True) if humans_only else None,
         )
         if message:
             self._line(case, "VISITOR", "", "", message)

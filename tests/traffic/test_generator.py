@@ -174,6 +174,19 @@ def test_a_bundled_profile_with_a_bot_and_lunch_breaks_plays_them() -> None:
     assert {p.get("sub_status") for p in paused if p["status"] == "pause"} == {"Gone to lunch"}
 
 
+def test_the_bot_takes_the_profiles_share_of_its_widgets_chats_and_the_others_go_to_humans() -> None:
+    profile = profiles.load("busy-retail")
+    world, summary, _ = run(profile, duration_s=6 * 3600)
+    shop = "0d1f6c2e-6a41-4b8e-9d55-3f1c2b7a9e01"  # the widget with the bot, online all day
+    chats = [case for case in world.cases.values() if case.widget_id == shop and case.kind == "chat"]
+    taken = [case for case in chats if case.entries and any(e.sender == "BOT" for e in case.entries)]
+    assert summary.traffic["botChats"] == len(taken)
+    assert len(chats) > 500
+    assert abs(len(taken) / len(chats) - profile.bot_share) < 0.04
+    # The others never met the bot: a human took them from the queue.
+    assert all(case.agent_id != "shopbot@shop.example.com" for case in chats if case not in taken)
+
+
 def test_agents_keep_operator_variables_apart_from_labels_once_they_set_one(measured) -> None:
     world, _, _ = measured
     noted = [case for case in world.cases.values() if case.operator_variables]
