@@ -33,13 +33,20 @@ def _not_json(name: str) -> None:
     raise ValueError(f"{name} is not JSON")  # Python reads NaN and Infinity; JSON has neither
 
 
+def _number(token: str) -> int | float:
+    """A JSON number with a fraction or an exponent: an int when it is a whole number (438.0, 4.38e2), as
+    JSON Schema's `integer` reads it, so that what passes as an integer is one (a status, a count)."""
+    value = float(token)
+    return int(value) if value.is_integer() else value
+
+
 async def json_body(req: falcon.asgi.Request) -> Any:
     """The body as JSON, whatever the Content-Type says: the vendor's own Python samples send none."""
     raw = await read_body(req)
     if not raw.strip():
         raise ApiError(400, "the request body is empty; a JSON object is expected")
     try:
-        return json.loads(raw, parse_constant=_not_json)
+        return json.loads(raw, parse_float=_number, parse_constant=_not_json)
     except ValueError:
         raise ApiError(400, "the request body is not valid JSON") from None
     except RecursionError:

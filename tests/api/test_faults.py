@@ -299,3 +299,18 @@ def test_reset_clears_the_faults_and_ids_start_again(client: TestClient) -> None
     assert listed(client) == []
     assert logs(client).status_code == 200
     assert make_fault(client, path="/x", status=500)["id"] == "f1"
+
+
+def test_a_status_written_with_a_fraction_of_zero_is_that_status(client: TestClient) -> None:
+    """JSON has one kind of number: 438.0 and 4.38e2 are the integer 438, which JSON Schema's `integer`
+    accepts, so the fault is made with it and answers it (it used to answer 500 when it fired)."""
+    answer = client.simulate_post(
+        "/__admin/faults",
+        body=b'{"path": "/api/v2/*/logs", "status": 438.0, "delay_ms": 0.0, "times": 2e0}',
+    )
+    assert answer.status_code == 201, answer.text
+    assert (answer.json["status"], answer.json["delay_ms"], answer.json["times"]) == (438, 0, 2)
+    assert '"status": 438,' in answer.text
+    assert logs(client).status_code == 438
+    assert logs(client).status_code == 438
+    assert logs(client).status_code == 200
