@@ -214,7 +214,8 @@ class ServerRun:
         self.state = "running"
         self._first_delivery = engine.enqueued
         self._given_up_before = engine.given_up
-        self._autopilot_was = autopilot.enabled
+        self._autopilot_was: bool | None = autopilot.enabled  # None: leave the switch as it is at the end
+        self._figures: dict[str, Any] | None = None  # as they stood when its world was reset or replaced
         self._task: asyncio.Task | None = None
 
     def start(self) -> None:
@@ -225,6 +226,9 @@ class ServerRun:
 
     def _on_event(self, event: DomainEvent) -> None:
         if event.kind in ("world.reset", "world.replaced"):  # its world is gone: so is the run
+            self._figures = self.view()  # before the delivery log goes with it
+            if event.kind == "world.reset":  # which turns the simulated agents on, for good
+                self._autopilot_was = None
             self.stop()
 
     async def _play(self) -> None:
@@ -254,13 +258,16 @@ class ServerRun:
         finally:
             self.traffic.stop()
             self.world.events.unsubscribe(self._on_event)
-            self.autopilot.enabled = self._autopilot_was
+            if self._autopilot_was is not None:
+                self.autopilot.enabled = self._autopilot_was
 
     def stop(self) -> None:
         if self._task is not None and not self._task.done():
             self._task.cancel()
 
     def view(self) -> dict[str, Any]:
+        if self._figures is not None:
+            return {**self._figures, "state": self.state}
         deliveries = [d for d in self.engine.log.values() if int(d.id[1:]) > self._first_delivery]
         return {
             "state": self.state,

@@ -229,7 +229,8 @@ class DeliveryEngine:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     def reset(self) -> None:
-        """Forget every delivery; attempts under way are cancelled."""
+        """Forget every delivery, and count them from d0000001 again (as a reset world draws its ids anew);
+        attempts under way are cancelled."""
         for task in self._tasks:
             task.cancel()
         self._queues.clear()
@@ -237,6 +238,10 @@ class DeliveryEngine:
         self._held.clear()
         self.log.clear()
         self._finished.clear()
+        self._ids = itertools.count(1)
+        self.enqueued = 0
+        self.enqueued_by_kind.clear()
+        self.given_up = 0
 
     # -- queueing -------------------------------------------------------------------------------------
 

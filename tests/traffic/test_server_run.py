@@ -81,3 +81,41 @@ def test_its_failures_do_not_depend_on_what_the_delivery_log_kept() -> None:
     assert given_up > 5
     retrying = sum(d.status == "retrying" for d in engine.log.values())
     assert forgotten["failures"] == kept["failures"] == given_up + retrying
+
+
+def test_a_reset_stops_the_run_keeps_its_figures_and_leaves_the_simulated_agents_on() -> None:
+    """A reset forgets the deliveries and counts them from d0000001 again: the run's figures are those it
+    had; and the reset's simulated agents stay on, though they were off when the run started."""
+
+    async def main() -> tuple[dict[str, Any], dict[str, Any], DeliveryEngine, Autopilot]:
+        world = World(default_document(), ManualClock(START), seed=7)
+        engine = DeliveryEngine(world.scheduler, transport=Receiver(200))
+        Dispatcher(world, engine, Violations())
+        world.scheduler.start(asyncio.get_running_loop())
+        engine.start(asyncio.get_running_loop())
+        autopilot = Autopilot()
+        autopilot.enabled = False
+        run = ServerRun(
+            world, engine, autopilot, profiles.load("support-24x7"), seed=7, duration_s=6 * 3600,
+            webhooks="http://127.0.0.1:9/hooks",
+        )  # fmt: skip
+        run.start()
+        while engine.enqueued < 50:
+            await asyncio.sleep(0.01)
+        before = run.view()
+        world.reset()  # as POST /__admin/reset does: the world, then the engine and the simulated agents
+        engine.reset()
+        autopilot.enabled = True
+        assert run._task is not None
+        await asyncio.gather(run._task, return_exceptions=True)
+        after = run.view()
+        await engine.stop()
+        return before, after, engine, autopilot
+
+    before, after, engine, autopilot = asyncio.run(main())
+    assert after["state"] == "stopped"
+    assert after["webhooks"] >= before["webhooks"] >= 50
+    assert after["failures"] == 0
+    assert autopilot.enabled
+    assert engine.enqueued == 0
+    assert engine.enqueue("integration", "POST", "http://127.0.0.1:9/x", {}).id == "d0000001"
