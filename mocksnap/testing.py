@@ -485,6 +485,15 @@ def _summary(records: list[Record], most: int = 20) -> str:
     return f"{len(records)} requests{skipped}:\n" + "\n".join(lines)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A sender that went away mid-request (a reset cancels the deliveries under way) is no error here.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class WebhookSink:
     """A real HTTP receiver on 127.0.0.1 (any free port unless told) that records every request and
     answers 200 "ok", or what `fail_next` and `respond` say. Subclasses may answer otherwise by overriding
@@ -531,8 +540,7 @@ class WebhookSink:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer((host, port), Handler)
-        self._server.daemon_threads = True
+        self._server = _QuietServer((host, port), Handler)
         self.port: int = self._server.server_address[1]
         # A short poll interval: close() waits up to one interval.
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)

@@ -183,7 +183,9 @@ class BotBridge:
         return None
 
     def _refused(self, reason: str, problems: list[SchemaError], reply: Any) -> str:
-        self.violations.add(iso(self.world.clock.now()), "bot_reply", REPLY_SCHEMA, problems, reply)
+        self.violations.add(
+            iso(self.world.clock.now()), "bot_reply", REPLY_SCHEMA, problems, reply, ours=False
+        )
         return reason
 
     def _has_chat(self, case: Case, bot: WidgetAgent) -> bool:
@@ -196,7 +198,8 @@ class BotBridge:
         if attempt.status is None or not 200 <= attempt.status < 300:
             answer = delivery.response_body.decode("utf-8", "replace") or None
             problem = SchemaError("", f"no reply: {attempt.error}")
-            self.violations.add(iso(self.world.clock.now()), "bot_reply", REPLY_SCHEMA, [problem], answer)
+            now = iso(self.world.clock.now())
+            self.violations.add(now, "bot_reply", REPLY_SCHEMA, [problem], answer, ours=False)
         self._hand_over(case, bot)
 
     def _hand_over(self, case: Case, bot: WidgetAgent) -> None:

@@ -44,8 +44,17 @@ class Violations:
         self._seen: Counter[str] = Counter()
 
     def add(
-        self, at: str, kind: str, schema_name: str, problems: list[schemas.SchemaError], payload: Any
+        self,
+        at: str,
+        kind: str,
+        schema_name: str,
+        problems: list[schemas.SchemaError],
+        payload: Any,
+        *,
+        ours: bool = True,
     ) -> None:
+        """ours: a payload mocksnap built, so a bug of its own and logged as an error; otherwise what another
+        party sent (a bot's reply), logged as a warning."""
         self._items.append(
             {
                 "at": at,
@@ -55,7 +64,10 @@ class Violations:
                 "payload": payload,
             }
         )
-        log.error("outbound %s payload breaks schema %s: %s", kind, schema_name, problems)
+        if ours:
+            log.error("outbound %s payload breaks schema %s: %s", kind, schema_name, problems)
+        else:
+            log.warning("%s breaks schema %s: %s", kind, schema_name, problems)
 
     def checked(self, at: str, kind: str, schema_name: str, payload: Any) -> bytes:
         """The payload as JSON bytes, listed here first if it breaks its schema (it is sent all the same)."""
