@@ -245,15 +245,29 @@ def launch(
     """Start `mocksnap serve --host 127.0.0.1 --port PORT ARGS...` without waiting for it to answer. Only the
     flags given decide: MOCKSNAP_* variables of this process are not passed on."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("MOCKSNAP_")}
-    env["PYTHONUNBUFFERED"] = "1"
     command = serve_command("--host", HOST, "--port", str(port), *args, executable=executable)
+    return run_server(command, port, env, scheme=scheme, ssl_context=ssl_context)
+
+
+def run_server(
+    command: Sequence[str],
+    port: int,
+    env: dict[str, str],
+    *,
+    cwd: str | os.PathLike[str] | None = None,
+    scheme: str = "http",
+    ssl_context: ssl.SSLContext | None = None,
+) -> MocksnapServer:
+    """Start any command that serves mocksnap on `port` of 127.0.0.1 (`mocksnap serve`, gunicorn itself, a
+    container's command) without waiting for it to answer; its output is kept."""
     launched_at = time.monotonic()
     process = subprocess.Popen(
         command,
+        cwd=cwd,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        env=env,
+        env={**env, "PYTHONUNBUFFERED": "1"},
         # Its own process group: it can be sent a terminal's Ctrl-C, and stopped whole (master and worker).
         start_new_session=True,
     )

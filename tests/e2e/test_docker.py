@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from mocksnap.config import Config
-from mocksnap.testing import MocksnapServer, free_port
+from mocksnap.testing import MocksnapServer, free_port, run_server
 from tests.installed import Dockerfile, Installed
 
 COMPOSE = Path(__file__).resolve().parents[2] / "docker" / "compose.yaml"
@@ -21,18 +21,7 @@ COMPOSE = Path(__file__).resolve().parents[2] / "docker" / "compose.yaml"
 
 def start(installed: Installed, command: list[str], port: int, **env: str) -> MocksnapServer:
     """A command of the image, run from its WORKDIR with the venv's mocksnap; stopped by the caller."""
-    process = subprocess.Popen(
-        command,
-        cwd=installed.app,
-        env=installed.env(PYTHONUNBUFFERED="1", **env),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    server = MocksnapServer(process, port, launched_at=time.monotonic())
-    server._keep_output()
-    return server
+    return run_server(command, port, installed.env(**env), cwd=installed.app)
 
 
 def test_the_image_runs_as_a_numeric_user_other_than_root_and_exposes_the_default_port() -> None:

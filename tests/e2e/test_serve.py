@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from mocksnap import __version__
-from mocksnap.testing import HOST, free_port, launch
+from mocksnap.testing import HOST, free_port, launch, run_server
 from mocksnap.testing import MocksnapServer as Server
 from tests.conftest import (
     API_TOKEN,
@@ -711,16 +711,11 @@ def test_the_readmes_gunicorn_command_serves_the_app_with_long_query_strings() -
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     [command] = re.findall(r"`(MOCKSNAP_SEED=3 gunicorn [^`]*)`", readme)
     port = free_port()
-    process = subprocess.Popen(
+    server = run_server(
         ["bash", "-c", f"exec env {command} --bind {HOST}:{port}"],
-        env={"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+        port,
+        {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"},
     )
-    server = Server(process, port, launched_at=time.monotonic())
-    server._keep_output()
     try:
         server.wait_ready()
         message = "é" * 10_000
