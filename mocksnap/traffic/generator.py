@@ -180,8 +180,13 @@ class Traffic:
         )
         question = phrases.pick(rng, "offline" if offline else "question", self._topic)
         first = phrases.text("offline" if offline else "question", question, language)
-        # No draw at the default share, so that a profile without the knob replays as it always did.
-        humans_only = profile.bot_share < 1 and rng.random() >= profile.bot_share
+        # Drawn only where a bot could take the chat, and not at the default share, so that a profile without
+        # the knob replays as it always did.
+        humans_only = (
+            profile.bot_share < 1
+            and any(agent.is_bot for agent in widget.agents)
+            and rng.random() >= profile.bot_share
+        )
         try:
             case = self.world.start_case(
                 self.org,
