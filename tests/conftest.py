@@ -27,7 +27,7 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT.parent / "shared" / "reference" / "samples"
+SAMPLES = ROOT / "tests" / "samples"  # the vendor's samples: see its README.md
 
 ORG_ID = "5406213"
 API_TOKEN = "mocksnap-api-token"

@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import io
 import re
-import textwrap
 import xml.dom.minidom
 import xml.etree.ElementTree as ET
 import xml.sax
@@ -26,7 +25,6 @@ from mocksnap.world import World
 from mocksnap.world.models import Case, Visitor
 from tests.conftest import MONDAY_MORNING_BERLIN, ORG_ID, SAMPLES, SUPPORT_WIDGET, default_document
 
-REFERENCE = SAMPLES.parent
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 CHROME_ON_WINDOWS_7 = (
     "Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/534.3 (KHTML, like Gecko) Chrome/6.0.472.63"
@@ -35,17 +33,17 @@ SAMPLE_CREATED = datetime(2010, 10, 18, 1, 48, 18, 623000, tzinfo=UTC)  # the sa
 
 
 def sample(name: str) -> str:
-    """The XML sample of a reference document, from its declaration to `</case>`, as it stands."""
-    lines = (REFERENCE / name).read_text().splitlines()
-    start = next(i for i, line in enumerate(lines) if line.strip().startswith("<?xml"))
-    end = next(i for i, line in enumerate(lines) if line.strip() == "</case>")
-    return textwrap.dedent("\n".join(lines[start : end + 1])).strip()
+    """The legacy XML sample of a reference document, as it stands (tests/samples/README.md)."""
+    return (SAMPLES / name).read_text().strip()
 
 
-HELP_ARTICLE = sample("open-api-legacy-xml.txt")
+HELP_ARTICLE = sample("legacy-xml-help-article.xml")
 # The developer reference's copy lost the `<code>` tags around the language codes (the help article has them).
 DEVELOPER_REFERENCE = re.sub(
-    r"^(\s*)(<!\[CDATA\[[^\]]*\]\]>)\s*$", r"\1<code>\2</code>", sample("developer-api.txt"), flags=re.M
+    r"^(\s*)(<!\[CDATA\[[^\]]*\]\]>)\s*$",
+    r"\1<code>\2</code>",
+    sample("legacy-xml-developer-reference.xml"),
+    flags=re.M,
 )
 
 
