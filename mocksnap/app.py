@@ -20,6 +20,8 @@ from mocksnap.clock import Clock, make_clock
 from mocksnap.config import Config
 from mocksnap.faults import FaultMiddleware, Faults
 from mocksnap.journal import Journal, JournalMiddleware
+from mocksnap.web.assets import StaticAsset
+from mocksnap.web.feed import LiveFeed
 from mocksnap.webhooks.delivery import DeliveryEngine
 from mocksnap.webhooks.dispatch import Dispatcher, Violations
 from mocksnap.world import World
@@ -120,6 +122,9 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/api/v1/chat/poll/{case_id}", visitor_chat.Poll(world))
     app.add_route("/api/v2/agentstatus", agent_status.AgentStatus(world))
     app.add_route("/api/v2/{org_id}/logs", logs.Logs(world, config.rate_limit))
+
+    app.add_route("/live", LiveFeed(world))
+    app.add_route("/static/{name}", StaticAsset())
 
     app.add_route("/__admin/health", admin.Health(world))
     app.add_route("/__admin/openapi.json", OpenApiDocument())

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from mocksnap.changes import Changes
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,12 @@ class EventLog:
         self._events: deque[DomainEvent] = deque(maxlen=size)
         self._listeners: list[Callable[[DomainEvent], None]] = []
         self._seq = 0
+        self.changes = Changes()  # wakes the live feed's readers
+
+    @property
+    def last_seq(self) -> int:
+        """The number of the newest event emitted so far (0 before the first)."""
+        return self._seq
 
     def subscribe(self, listener: Callable[[DomainEvent], None]) -> None:
         self._listeners.append(listener)
@@ -51,6 +60,7 @@ class EventLog:
         self._events.append(event)
         for listener in self._listeners:
             listener(event)
+        self.changes.notify()
         return event
 
     def clear(self) -> None:
@@ -58,4 +68,9 @@ class EventLog:
         self._events.clear()
 
     def since(self, seq: int = 0) -> list[DomainEvent]:
-        return [event for event in self._events if event.seq > seq]
+        """The events after that number, oldest first. Numbers in the log run without gaps, so the first one
+        wanted is found by its offset rather than by a scan of the whole log."""
+        if not self._events:
+            return []
+        start = max(0, seq - self._events[0].seq + 1)
+        return list(itertools.islice(self._events, start, None))
