@@ -254,7 +254,9 @@ class ChatCommands(WorldBase):
         self._open_chat(case)
         if case.agent_id != normalize_agent_id(agent_id):
             raise Invalid(f"agentId {normalize_agent_id(agent_id)} is not the agent of chat {case.case_id}")
-        case.agent_typing = typing
+        if case.agent_typing != typing:
+            case.agent_typing = typing
+            self._emit("case.typing", case, who="agent", typing=typing)
         return case
 
     def transfer(
@@ -413,8 +415,20 @@ class ChatCommands(WorldBase):
         return case
 
     def visitor_typing(self, case: Case, typing: bool) -> Case:
-        if case.kind == "chat" and case.state != "closed":
+        """Typing is shown, not recorded: an event only when it starts or stops, none for a closed chat."""
+        if case.kind == "chat" and case.state != "closed" and case.visitor_typing != typing:
             case.visitor_typing = typing
+            self._emit("case.typing", case, who="visitor", typing=typing)
+        return case
+
+    def visitor_page(self, case: Case, url: str) -> Case:
+        """The visitor of an ongoing chat went to another page of the site (the widget reports it)."""
+        self._open_chat(case)
+        if not url:
+            raise Invalid("url must not be empty")
+        if case.visitor.page_url != url:
+            case.visitor.page_url = url
+            self._emit("case.page", case, url=url)
         return case
 
     def redirect(self, case: Case, url: str) -> Case:

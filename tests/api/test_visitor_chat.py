@@ -129,8 +129,14 @@ def test_is_typing_is_kept_on_the_case(client: TestClient, world: World) -> None
     case_id = started(client)
     poll(client, case_id, isTyping="true")
     assert world.cases[case_id].visitor_typing is True
+    poll(client, case_id, isTyping="true")
     poll(client, case_id, isTyping="false")
     assert world.cases[case_id].visitor_typing is False
+    typing = [e.data for e in world.events.since(0) if e.kind == "case.typing"]
+    assert typing == [  # the live feed hears when typing starts and stops, not of every poll
+        {"caseId": case_id, "widgetId": SUPPORT_WIDGET, "who": "visitor", "typing": True},
+        {"caseId": case_id, "widgetId": SUPPORT_WIDGET, "who": "visitor", "typing": False},
+    ]
 
 
 def test_is_offline_makes_an_offline_message(client: TestClient, world: World) -> None:
