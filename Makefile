@@ -27,10 +27,11 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The end-to-end tests run the README's curl commands and make a TLS certificate with openssl.
+# The end-to-end tests run the README's curl commands, make a TLS certificate with openssl, and drive Debian's
+# chromium through Playwright (never `playwright install`, which downloads a browser of its own).
 system-deps:
-	@command -v curl >/dev/null && command -v openssl >/dev/null || \
-		{ apt-get update -qq && apt-get install -y -qq curl openssl; }
+	@command -v curl >/dev/null && command -v openssl >/dev/null && command -v chromium >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends curl openssl chromium; }
 
 test: lint system-deps
 	$(BIN)/python -m pytest $(ARGS)

@@ -22,6 +22,7 @@ from mocksnap.faults import FaultMiddleware, Faults
 from mocksnap.journal import Journal, JournalMiddleware
 from mocksnap.web.assets import StaticAsset
 from mocksnap.web.feed import LiveFeed
+from mocksnap.web.pages import Page, Stats
 from mocksnap.webhooks.delivery import DeliveryEngine
 from mocksnap.webhooks.dispatch import Dispatcher, Violations
 from mocksnap.world import World
@@ -98,6 +99,8 @@ class Lifespan:
 def create_app(config: Config | None = None, world: World | None = None) -> falcon.asgi.App:
     config = config or Config()
     world = world or load_world(config)
+    if config.public_url:
+        world.site = config.public_url
     journal = Journal(world.clock, config.journal_size)
     autopilot = Autopilot(world)
     faults = Faults(world.seed)
@@ -125,6 +128,8 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
 
     app.add_route("/live", LiveFeed(world))
     app.add_route("/static/{name}", StaticAsset())
+    app.add_route("/wallboard", Page("wallboard.html"))
+    app.add_route("/viewcase", Page("viewcase.html"))
 
     app.add_route("/__admin/health", admin.Health(world))
     app.add_route("/__admin/openapi.json", OpenApiDocument())
@@ -138,6 +143,7 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/__admin/deliveries/{delivery_id}", admin.DeliveryDetail(engine))
     app.add_route("/__admin/deliveries/{delivery_id}/redeliver", admin.Redeliver(engine))
     app.add_route("/__admin/violations", admin.ViolationList(violations))
+    app.add_route("/__admin/stats", Stats(world, engine, violations))
     app.add_route("/__admin/requests", admin.Requests(journal))
     app.add_route("/__admin/requests/wait", admin.Requests(journal), suffix="wait")
     app.add_route("/__admin/autopilot", admin.AutopilotSwitch(autopilot))

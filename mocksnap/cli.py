@@ -8,7 +8,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 from mocksnap import __version__
-from mocksnap.config import CLOCKS, Config, parse_instant, parse_rate
+from mocksnap.config import CLOCKS, Config, parse_instant, parse_public_url, parse_rate
 from mocksnap.world import DocumentError, World
 from mocksnap.world.models import AGENT_ID_PREFIX
 
@@ -54,6 +54,12 @@ def _parser(defaults: Config) -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--delivery-log-size", type=int, default=defaults.delivery_log_size, help="deliveries kept in the log"
+    )
+    serve.add_argument(
+        "--public-url",
+        type=parse_public_url,
+        default=defaults.public_url,
+        help="where mocksnap is reached; case links (Integration, Logs APIs) go to its /viewcase",
     )
     serve.add_argument(
         "--no-access-log",

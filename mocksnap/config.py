@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 CLOCKS = ("real", "manual", "scaled")
 
@@ -44,6 +45,14 @@ def parse_duration(text: str | float) -> float:
     return seconds
 
 
+def parse_public_url(text: str) -> str:
+    """An http or https base URL, without a trailing slash."""
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"{text!r} is not a base URL such as https://mocksnap.example:8000")
+    return text.strip().rstrip("/")
+
+
 @dataclass(frozen=True)
 class Config:
     host: str = "127.0.0.1"
@@ -60,6 +69,7 @@ class Config:
     journal_size: int = 1000
     delivery_timeout: float = 10.0  # seconds for one webhook attempt
     delivery_log_size: int = 10_000
+    public_url: str | None = None  # where mocksnap is reached from outside: case links point at its /viewcase
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -85,6 +95,9 @@ class Config:
             journal_size=int(env.get("MOCKSNAP_JOURNAL_SIZE", defaults.journal_size)),
             delivery_timeout=float(env.get("MOCKSNAP_DELIVERY_TIMEOUT", defaults.delivery_timeout)),
             delivery_log_size=int(env.get("MOCKSNAP_DELIVERY_LOG_SIZE", defaults.delivery_log_size)),
+            public_url=parse_public_url(env["MOCKSNAP_PUBLIC_URL"])
+            if env.get("MOCKSNAP_PUBLIC_URL")
+            else None,
         )
 
     @property

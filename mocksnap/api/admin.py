@@ -24,7 +24,7 @@ from mocksnap.world import DocumentError, World
 from mocksnap.world import document as world_document
 from mocksnap.world.base import normalize_agent_id
 from mocksnap.world.document import agent_to_doc
-from mocksnap.world.models import AGENT_ID_PREFIX, Case, Organization, Widget
+from mocksnap.world.models import AGENT_ID_PREFIX, Case, Organization, Visitor, Widget
 
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 WAIT_SECONDS = 5.0
@@ -243,6 +243,24 @@ class AgentStatus:
         )
 
 
+def visitor_view(visitor: Visitor) -> dict[str, Any]:
+    """What is known of a case's visitor, as an agent sees it beside the transcript (null when unknown)."""
+    return {
+        "name": visitor.name,
+        "email": visitor.email,
+        "phone": visitor.phone,
+        "pageUrl": visitor.page_url,
+        "entryUrl": visitor.entry_url,
+        "referrerUrl": visitor.referrer_url,
+        "userAgent": visitor.user_agent,
+        "ipAddress": visitor.ip_address,
+        "locale": visitor.locale,
+        "country": visitor.country,
+        "city": visitor.city,
+        "javascriptVariables": [{"name": n, "value": v} for n, v in visitor.javascript_variables or []],
+    }
+
+
 def case_view(world: World, case: Case) -> dict[str, Any]:
     """A case as the control API shows it: its state and every entry, system lines included."""
     now = world.clock.now_ms()
@@ -268,6 +286,7 @@ def case_view(world: World, case: Case) -> dict[str, Any]:
         "surveyScore": case.survey_score,
         "surveyComment": case.survey_comments,
         "contact": case.contact,
+        "visitor": visitor_view(case.visitor),
         "entries": [
             {
                 "index": i,

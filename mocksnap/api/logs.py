@@ -82,7 +82,7 @@ def case_json(world: World, org: Organization, case: Case, *, now_ms: int | None
     created_seconds, created_millis = split_ms(case.created_ms)
     found: dict[str, Any] = {
         "id": case.case_id,
-        "url": case_url(case),
+        "url": case_url(world.site, case),
         "type": case.kind,
         "requested_by": visitor.email or "",
         "requester_details": {

@@ -12,12 +12,11 @@ from typing import Any
 
 from mocksnap.world.models import AGENT_ID_PREFIX, Case, Entry, Visitor, Widget
 
-CASE_URL = "https://www.snapengage.com/viewcase?c="
 
-
-def case_url(case: Case) -> str:
-    """The vendor's link to the case, as the samples show it."""
-    return CASE_URL + case.case_id
+def case_url(site: str, case: Case) -> str:
+    """The link to the case, as the samples show it: on the vendor's site, or on mocksnap's own case page when
+    it serves with --public-url (the world's `site`)."""
+    return f"{site}/viewcase?c={case.case_id}"
 
 
 def wc_agent_id(agent_id: str) -> str:

@@ -217,7 +217,7 @@ def integration_xml(world: World, case: Case, *, now_ms: int | None = None) -> b
     out = _Writer()
     out.open("case")
     out.leaf("id", case.case_id, as_cdata=True)
-    out.leaf("url", case_url(case))
+    out.leaf("url", case_url(world.site, case))
     out.optional("requested_by", visitor.email, as_cdata=True)
     out.optional("description", case.description, as_cdata=True)
     out.leaf("created_at", created_at(case.created_ms), kind="datetime")

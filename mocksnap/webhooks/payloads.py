@@ -81,7 +81,7 @@ def integration_json(world: World, case: Case, *, now_ms: int | None = None) -> 
     body: dict[str, Any] = {
         "id": case.case_id,
         "widget_id": case.widget_id,
-        "url": case_url(case),
+        "url": case_url(world.site, case),
         "type": case.kind,
     }
 

@@ -22,6 +22,8 @@ from mocksnap.world.errors import Invalid, NotFound
 from mocksnap.world.events import EventLog
 from mocksnap.world.models import AGENT_ID_PREFIX, Case, Organization, User, Widget
 
+VENDOR_SITE = "https://www.snapengage.com"
+
 
 def _creation(case: Case) -> tuple[int, str]:
     return case.created_ms, case.case_id
@@ -40,6 +42,7 @@ class WorldBase:
         """Build a world from a world document (raises document.DocumentError when it is not valid)."""
         self.clock = clock
         self.seed = seed
+        self.site = VENDOR_SITE  # whose /viewcase the cases' links point at: mocksnap's with --public-url
         self.events = EventLog()
         self.scheduler = Scheduler(clock)
         built = document.build_world(document_)

@@ -53,3 +53,26 @@ def spawn() -> Iterator[Callable[..., MocksnapServer]]:
     yield _spawn
     for running in started:
         running.stop()
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by `make test`; Playwright never downloads one here
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the session's browser tests, driven by Playwright; each test opens its own
+    context (cookies, storage) with `browser.new_context()` or `browser.new_page()`."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A page in a fresh browser context, closed after the test."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
