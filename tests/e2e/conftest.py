@@ -58,10 +58,12 @@ def spawn() -> Iterator[Callable[..., MocksnapServer]]:
 CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by `make test`; Playwright never downloads one here
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One headless Chromium for the session's browser tests, driven by Playwright; each test opens its own
-    context (cookies, storage) with `browser.new_context()` or `browser.new_page()`."""
+    """One headless Chromium for a module's browser tests, driven by Playwright; each test opens its own
+    context (cookies, storage) with `browser.new_context()` or `browser.new_page()`. Not one per session:
+    while Playwright's sync API runs, its event loop is the thread's, and a test of another module that runs
+    asyncio.run() in the same process would fail."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
