@@ -70,7 +70,7 @@ class EventLog:
     def since(self, seq: int = 0) -> list[DomainEvent]:
         """The events after that number, oldest first. Numbers in the log run without gaps, so the first one
         wanted is found by its offset rather than by a scan of the whole log."""
-        if not self._events:
+        if not self._events or seq >= self._seq:
             return []
         start = max(0, seq - self._events[0].seq + 1)
         return list(itertools.islice(self._events, start, None))

@@ -48,3 +48,12 @@ def test_agent_typing_is_an_event_when_it_starts_and_stops(world: World) -> None
         (e.data["who"], e.data["typing"]) for e in world.events.since(0) if e.kind == "case.typing"
     ]
     assert typing_events == [("agent", True), ("agent", False)]
+
+
+def test_the_events_after_any_number_are_found_by_offset(world: World) -> None:
+    chat(world)
+    last = world.events.last_seq
+    assert [event.seq for event in world.events.since(last - 2)] == [last - 1, last]
+    assert world.events.since(last) == world.events.since(2**70) == []
+    world.events.clear()
+    assert world.events.since(0) == []
