@@ -9,6 +9,7 @@ import falcon.asgi
 
 from mocksnap.actors.autopilot import Autopilot
 from mocksnap.api.common import checked, json_body, send_json
+from mocksnap.clock import ManualClock
 from mocksnap.config import parse_duration
 from mocksnap.errors import ApiError
 from mocksnap.traffic import profile as profiles
@@ -41,6 +42,12 @@ class TrafficRun:
             duration = parse_duration(body["duration"])
         except ValueError as error:
             raise ApiError(400, f"duration: {error}") from None
+        if body.get("speed") is not None and not isinstance(self.world.clock, ManualClock):
+            raise ApiError(
+                400,
+                f"speed is for a server on a manual clock; on this {self.world.clock.mode} clock the run "
+                "plays out as the clock goes: leave speed out",
+            )
         try:
             run = ServerRun(
                 self.world,
@@ -52,7 +59,7 @@ class TrafficRun:
                 speed=body.get("speed"),
                 webhooks=body.get("webhooks"),
             )
-        except ValueError as error:  # the profile does not fit this world (its widget weights)
+        except ValueError as error:  # the profile does not fit this world: it says which world to serve
             raise ApiError(400, str(error)) from None
         run.start()
         self.run = run

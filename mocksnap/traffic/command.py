@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from mocksnap.config import parse_duration, parse_instant
+from mocksnap.config import parse_duration, parse_instant, parse_positive, parse_whole
+from mocksnap.flags import NO_VARIABLES, Help, flag_type
 from mocksnap.traffic import profile as profiles
 from mocksnap.traffic.run import run_fast, run_live
 from mocksnap.world import document
@@ -28,12 +29,22 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="generate realistic chats: in-process (--out) or in a running server (--server)",
         description="Visitors, agents and bots of a world, played on its clock by a seeded generator. "
         f"Bundled profiles: {', '.join(profiles.bundled_names())}.",
+        epilog=NO_VARIABLES,
+        formatter_class=Help,
     )
     traffic.add_argument("--profile", required=True, help="a bundled profile's name, or a profile file")
-    traffic.add_argument("--duration", type=parse_duration, default=86400.0, help="e.g. 1d, 6h, 90m (1d)")
-    traffic.add_argument("--seed", type=int, default=0, help="seed of every random choice (0)")
-    traffic.add_argument("--speed", type=float, help="times real time; without it, as fast as possible")
-    traffic.add_argument("--start", type=parse_instant, help=f"first instant (midnight of {DEFAULT_DAY})")
+    traffic.add_argument(
+        "--duration", type=flag_type(parse_duration), default="1d", help="of arrivals, e.g. 1d, 6h, 90m"
+    )
+    traffic.add_argument("--seed", type=flag_type(parse_whole), default=0, help="seed of every random choice")
+    traffic.add_argument(
+        "--speed", type=flag_type(parse_positive), help="times real time; without it, as fast as possible"
+    )
+    traffic.add_argument(
+        "--start",
+        type=flag_type(parse_instant),
+        help=f"in-process: the first instant (midnight of {DEFAULT_DAY} in the profile's time zone)",
+    )
     traffic.add_argument("--webhooks", help="subscribe every widget and the agent status to URLs under this")
     traffic.add_argument("--server", help="a running mocksnap's base URL: generate in its world")
     traffic.add_argument("--out", type=Path, help="in-process: write the world, its cases included, here")
@@ -47,14 +58,12 @@ def run(args: argparse.Namespace) -> int:
     except profiles.ProfileError as error:
         print(f"mocksnap traffic: {error}", file=sys.stderr)
         return 2
-    if args.speed is not None and args.speed <= 0:
-        print("mocksnap traffic: --speed must be positive", file=sys.stderr)
-        return 2
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     if args.server:
-        if args.out or args.payloads:
+        if args.out or args.payloads or args.start:
             print(
-                "mocksnap traffic: --out and --payloads are for in-process runs, not --server",
+                "mocksnap traffic: --out, --payloads and --start are for in-process runs; with --server the "
+                "run starts at the server clock's now, and its chats stay in the server",
                 file=sys.stderr,
             )
             return 2

@@ -10,6 +10,7 @@ import copy
 import json
 import re
 from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,8 @@ from mocksnap.world.models import (
 )
 
 SCHEMA = "world"
+# fixtures/ of the repository, installed with the package: the bundled worlds, and profiles/.
+BUNDLED = "mocksnap.data.fixtures"
 
 
 class DocumentError(ValueError):
@@ -196,6 +199,25 @@ def _marked(value: Any, lines: dict[str, str]) -> Any:
     key = f"{_MARK}{len(lines)}__"
     lines[key] = line
     return key
+
+
+def bundled(name: str) -> Path:
+    """A file of the bundled fixtures/ (a world `NAME.yaml`, or `profiles/NAME.yaml`)."""
+    return Path(str(resources.files(BUNDLED) / name))
+
+
+def bundled_worlds() -> list[str]:
+    return sorted(path.stem for path in bundled("").glob("*.yaml"))
+
+
+def locate(given: Path | None) -> Path:
+    """The world document to read: the bundled default world for None, a bundled world for its name (`retail`,
+    so that an installed mocksnap serves them without a fixtures/ folder), or else the file given."""
+    if given is None:
+        return bundled("default.yaml")
+    if not given.suffix and given.parent == Path() and not given.exists() and str(given) in bundled_worlds():
+        return bundled(f"{given}.yaml")
+    return given
 
 
 def read(path: Path) -> Any:
