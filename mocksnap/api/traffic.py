@@ -67,7 +67,7 @@ class TrafficRun:
 
     async def on_delete(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         run = self._current()
-        run.stop()
+        await run.stopped()
         send_json(resp, run.view())
 
 

@@ -20,6 +20,7 @@ from mocksnap.traffic import profile as profiles
 from mocksnap.traffic.run import run_fast, run_live
 from mocksnap.world import document
 
+INTERRUPTED = 130  # the shell's exit status for a command stopped by Ctrl-C
 DEFAULT_DAY = "2026-11-23"  # a Monday: runs without --start begin at its midnight, in the profile's zone
 
 
@@ -58,7 +59,9 @@ def run(args: argparse.Namespace) -> int:
     except profiles.ProfileError as error:
         print(f"mocksnap traffic: {error}", file=sys.stderr)
         return 2
-    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    bar: ProgressBar | ProgressLines = (
+        ProgressBar(sys.stderr) if sys.stderr.isatty() else ProgressLines(sys.stderr)
+    )
     if args.server:
         if args.out or args.payloads or args.start:
             print(
@@ -72,7 +75,6 @@ def run(args: argparse.Namespace) -> int:
         print("mocksnap traffic: --payloads records a fast run; with --speed they are sent", file=sys.stderr)
         return 2
     start = args.start or datetime.fromisoformat(DEFAULT_DAY).replace(tzinfo=ZoneInfo(profile.time_zone))
-    progress = bar.show if bar else None
     try:
         if args.speed is None:
             with _maybe_open(args.payloads) as stream:
@@ -83,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
                     duration_s=args.duration,
                     webhooks=args.webhooks,
                     payloads=stream,
-                    progress=progress,
+                    progress=bar.show,
                 )
         else:
             world, summary = asyncio.run(
@@ -94,15 +96,18 @@ def run(args: argparse.Namespace) -> int:
                     duration_s=args.duration,
                     speed=args.speed,
                     webhooks=args.webhooks,
-                    progress=progress,
+                    progress=bar.show,
                 )
             )
     except (document.DocumentError, ValueError) as error:
+        bar.done()
         print(f"mocksnap traffic: {error}", file=sys.stderr)
         return 2
-    finally:
-        if bar:
-            bar.done()
+    except KeyboardInterrupt:
+        bar.done()
+        print("mocksnap traffic: stopped (Ctrl-C)", file=sys.stderr)
+        return INTERRUPTED
+    bar.done()
     if args.out:
         args.out.write_text(document.to_yaml(world.dump()), encoding="utf-8")
     _report(args, profile, start, summary.as_dict())
@@ -122,6 +127,25 @@ class _maybe_open:
     def __exit__(self, *_: object) -> None:
         if self.stream is not None:
             self.stream.close()
+
+
+class ProgressLines:
+    """Without a terminal (piped, in CI): a line at every tenth of the run, so that a long run says how far
+    it has got."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out, self.shown, self.began = out, 0, time.monotonic()
+
+    def show(self, fraction: float) -> None:
+        tenth = int(fraction * 10)
+        if tenth > self.shown:
+            self.shown = tenth
+            elapsed = time.monotonic() - self.began
+            self.out.write(f"mocksnap traffic: {tenth * 10}% of the run played ({elapsed:.0f} s)\n")
+            self.out.flush()
+
+    def done(self) -> None:
+        pass
 
 
 class ProgressBar:
@@ -163,7 +187,9 @@ def _report(
         print(f"  wrote {args.out}")
 
 
-def _against_server(args: argparse.Namespace, profile: profiles.Profile, bar: ProgressBar | None) -> int:
+def _against_server(
+    args: argparse.Namespace, profile: profiles.Profile, bar: ProgressBar | ProgressLines
+) -> int:
     base = args.server.rstrip("/")
     body: dict[str, Any] = {"profile": _profile_doc(args.profile, profile), "duration": args.duration}
     body["seed"] = args.seed
@@ -179,27 +205,29 @@ def _against_server(args: argparse.Namespace, profile: profiles.Profile, bar: Pr
                 file=sys.stderr,
             )
             return 1
-        while answer["state"] == "running":
-            if bar:
+        try:
+            while answer["state"] == "running":
                 bar.show(answer["progress"])
-            time.sleep(0.2)
-            status, answer = _call("GET", f"{base}/__admin/traffic")
-        if bar:
+                time.sleep(0.2)
+                status, answer = _call("GET", f"{base}/__admin/traffic")
             bar.show(answer["progress"])
+        except KeyboardInterrupt:  # the run in the server stops too
+            status, answer = _call("DELETE", f"{base}/__admin/traffic")
+            bar.done()
+            print(f"mocksnap traffic: stopped (Ctrl-C), and the run in {base} with it", file=sys.stderr)
+            _report(args, profile, parse_instant(answer["startedAt"]), _figures(answer))
+            return INTERRUPTED
     except (urllib.error.URLError, OSError) as error:
+        bar.done()
         print(f"mocksnap traffic: cannot reach {base}: {error}", file=sys.stderr)
         return 1
-    finally:
-        if bar:
-            bar.done()
-    start = parse_instant(answer["startedAt"])
-    _report(
-        args,
-        profile,
-        start,
-        {**answer["traffic"], "webhooks": answer["webhooks"], "failures": answer["failures"]},
-    )
+    bar.done()
+    _report(args, profile, parse_instant(answer["startedAt"]), _figures(answer))
     return 0 if answer["state"] == "done" else 1
+
+
+def _figures(answer: dict[str, Any]) -> dict[str, Any]:
+    return {**answer["traffic"], "webhooks": answer["webhooks"], "failures": answer["failures"]}
 
 
 def _profile_doc(given: str, profile: profiles.Profile) -> str | dict[str, Any]:

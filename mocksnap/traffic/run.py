@@ -265,6 +265,12 @@ class ServerRun:
         if self._task is not None and not self._task.done():
             self._task.cancel()
 
+    async def stopped(self) -> None:
+        """Stop it, and return once it has (the simulated agents back as they were)."""
+        self.stop()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
     def view(self) -> dict[str, Any]:
         if self._figures is not None:
             return {**self._figures, "state": self.state}
