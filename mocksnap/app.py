@@ -146,7 +146,7 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/__admin/requests", admin.Requests(journal))
     app.add_route("/__admin/requests/wait", admin.Requests(journal), suffix="wait")
     app.add_route("/__admin/autopilot", admin.AutopilotSwitch(autopilot))
-    app.add_route("/__admin/traffic", traffic.TrafficRun(world, engine, autopilot))
+    app.add_route("/__admin/traffic", traffic.TrafficRun(world, engine, autopilot, violations))
     app.add_route("/__admin/organizations/{org_id}/agents/{agent_id}/status", admin.AgentStatus(world))
     app.add_route("/__admin/widgets/{widget_id}/integrations", admin.WidgetIntegrations(world))
     app.add_route("/__admin/widgets/{widget_id}/agents/{agent_id}", admin.WidgetAgentEntry(world))

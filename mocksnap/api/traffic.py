@@ -15,14 +15,18 @@ from mocksnap.errors import ApiError
 from mocksnap.traffic import profile as profiles
 from mocksnap.traffic.run import ServerRun
 from mocksnap.webhooks.delivery import DeliveryEngine
+from mocksnap.webhooks.dispatch import Violations
 from mocksnap.world import World
 
 
 class TrafficRun:
-    def __init__(self, world: World, engine: DeliveryEngine, autopilot: Autopilot) -> None:
+    def __init__(
+        self, world: World, engine: DeliveryEngine, autopilot: Autopilot, violations: Violations
+    ) -> None:
         self.world = world
         self.engine = engine
         self.autopilot = autopilot
+        self.violations = violations
         self.run: ServerRun | None = None
 
     def _current(self) -> ServerRun:
@@ -58,6 +62,7 @@ class TrafficRun:
                 duration_s=duration,
                 speed=body.get("speed"),
                 webhooks=body.get("webhooks"),
+                violations=self.violations,
             )
         except ValueError as error:  # the profile does not fit this world: it says which world to serve
             raise ApiError(400, str(error)) from None
