@@ -22,6 +22,7 @@ from mocksnap.config import (
     parse_whole,
 )
 from mocksnap.flags import Parser, ServeHelp, flag_type
+from mocksnap.pages import page_urls
 from mocksnap.world import DocumentError, World
 from mocksnap.world.document import bundled_worlds
 from mocksnap.world.models import AGENT_ID_PREFIX
@@ -109,7 +110,7 @@ def _parser(defaults: Config) -> tuple[argparse.ArgumentParser, dict[str, argpar
 
 
 def banner(world: World, config: Config) -> str:
-    """What a person needs to start calling the APIs: the base URL, every credential and id."""
+    """What a person needs to start: the base URL, every credential and id, and the pages to open."""
     base = f"{config.scheme}://{config.host}:{config.port}"
     clock = world.clock
     speed = f" x{clock.speed:g}" if clock.mode == "scaled" else ""
@@ -124,11 +125,17 @@ def banner(world: World, config: Config) -> str:
             f"  provisioningApiKey  {org.provisioning_api_key}    (?api_key=: Provisioning)",
             f"  visitorApiKey       {org.visitor_api_key}    (x-api-key header: Visitor Chat)",
         ]
+        lines += [f"  user {user.email}  password {user.password}" for user in org.users.values()]
         for widget in org.widgets.values():
             agents = ", ".join(
                 f"{AGENT_ID_PREFIX}{a.agent_id} ({org.agents[a.agent_id].status})" for a in widget.agents
             )
             lines.append(f"  widget {widget.uuid}  {widget.name or ''}  agents: {agents}")
+    # 0.0.0.0 is every address of this machine, one to listen on but not one a browser opens.
+    local = f"{config.scheme}://127.0.0.1:{config.port}" if config.host in ("0.0.0.0", "::") else base
+    widget_ids = [widget_id for org in world.orgs.values() for widget_id in org.widgets]
+    lines.append("open in a browser")
+    lines += [f"  {label:<18}  {url}" for label, url in page_urls(local, widget_ids)]
     return "\n".join(lines)
 
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from falcon.testing import TestClient
 
-from mocksnap.app import load_world
-from mocksnap.cli import main
+from mocksnap import pages
+from mocksnap.app import create_app, load_world
+from mocksnap.cli import banner, main
 from mocksnap.config import Config, SettingError
 from mocksnap.world.document import locate
 
@@ -179,3 +181,25 @@ def test_a_missing_world_names_the_bundled_ones(
     line = _one_line(capsys.readouterr().err)
     assert "cannot read retial" in line
     assert "default, retail, saas" in line
+
+
+def test_the_banner_lists_the_credentials_and_the_pages_to_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = Config(clock="manual", host="0.0.0.0", port=8123)
+    world = load_world(config)
+    monkeypatch.setattr(pages, "PAGES", (*pages.PAGES, ("demo page", "/demo/{widgetId}")))
+    text = banner(world, config)
+    for credential in ("mocksnap-api-token", "mocksnap-provisioning-key", "mocksnap-visitor-key"):
+        assert credential in text
+    assert "user admin@example.com  password mocksnap" in text
+    opened = text.split("open in a browser\n")[1].splitlines()
+    assert [line.split()[-1] for line in opened] == [
+        "http://127.0.0.1:8123/__admin/openapi.json",  # 0.0.0.0 is to listen on; a browser opens 127.0.0.1
+        *(f"http://127.0.0.1:8123/demo/{widget}" for widget in world.orgs["5406213"].widgets),
+    ]
+
+
+def test_every_page_the_banner_lists_is_served() -> None:
+    client = TestClient(create_app(Config(clock="manual")))
+    widget = "5286374d-5c92-419d-bcdb-b926d242b78b"
+    for _, url in pages.page_urls("", [widget]):
+        assert client.simulate_get(url).status_code == 200, url
