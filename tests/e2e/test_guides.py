@@ -50,6 +50,38 @@ def _complete(text: str) -> bool:
     return True
 
 
+SHOWN = re.compile(r"^# (?:\d{3} )?\{")  # an answer shown under its command: `# {...}` or `# 201 {...}`
+SHOWN_PAIR = re.compile(r'"(\w+)": ("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|true|false|null)')
+
+
+def shown_answers(block: str) -> dict[str, str]:
+    """What the block shows a command answers: the `# {...}` lines right under it, by command."""
+    shown: dict[str, str] = {}
+    lines = block.splitlines()
+    pending = ""
+    for at, line in enumerate(lines):
+        if not pending and not line.startswith(RUNS):
+            continue
+        pending = f"{pending}\n{line}" if pending else line
+        if _complete(pending):
+            answer: list[str] = []
+            for after in lines[at + 1 :]:
+                if not (SHOWN.match(after) or (answer and after.startswith("#   "))):
+                    break
+                answer.append(after[1:].strip())
+            if answer:
+                shown[pending] = " ".join(answer)
+            pending = ""
+    return shown
+
+
+def _as_shown(command: str, answer: str, shown: str) -> None:
+    """Each `"name": value` the docs show, where they show it whole (no `...` in it), is in the answer."""
+    for name, value in SHOWN_PAIR.findall(shown):
+        if "..." not in value:
+            assert f'"{name}": {value}' in answer, f"{command}\nshown {name}: {value}, answered {answer}"
+
+
 def _commands(block: str) -> list[str]:
     commands: list[str] = []
     pending = ""
@@ -70,6 +102,7 @@ class Stretch:
 
     flags: tuple[str, ...]
     commands: list[str] = field(default_factory=list)
+    shown: dict[str, str] = field(default_factory=dict)  # what the document shows some of them answer
 
 
 def stretches(path: Path) -> list[Stretch]:
@@ -84,6 +117,7 @@ def stretches(path: Path) -> list[Stretch]:
             found[-1].commands.extend(_commands(block))
         else:
             found.append(Stretch((), _commands(block)))
+        found[-1].shown.update(shown_answers(block))
     return [stretch for stretch in found if stretch.commands]
 
 
@@ -163,7 +197,7 @@ def sinks(tmp_path: Path) -> Iterator[Sinks]:
     running.stop()
 
 
-def _run_curl(command: str, runnable: str, cwd: Path) -> None:
+def _run_curl(command: str, runnable: str, cwd: Path, shown: str | None = None) -> None:
     expected = EXPECT.search(command)
     # curl writes the status to stderr, so that what the command prints or saves stays as written.
     runnable = runnable.replace("curl ", "curl -w '%{stderr}%{http_code}' ", 1)
@@ -174,6 +208,8 @@ def _run_curl(command: str, runnable: str, cwd: Path) -> None:
         assert status == int(expected[1]), f"{command}\nanswered {status}: {done.stdout}"
     else:
         assert 200 <= status < 300, f"{command}\nanswered {status}: {done.stdout}"
+    if shown is not None:
+        _as_shown(command, done.stdout, shown)
 
 
 def _run_traffic(command: str, runnable: str, cwd: Path, server: Server) -> None:
@@ -203,7 +239,7 @@ def test_every_command_works_as_written_in_order(
                 continue
             runnable = sinks.moved(command.replace(BASE, server.base_url))
             if command.startswith("curl "):
-                _run_curl(command, runnable, tmp_path)
+                _run_curl(command, runnable, tmp_path, stretch.shown.get(command))
             else:
                 _run_traffic(command, runnable, tmp_path, server)
         assert server.stop() == 0, server.output()
