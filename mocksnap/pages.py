@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
-PAGES: tuple[tuple[str, str], ...] = (("OpenAPI document", "/__admin/openapi.json"),)
+PAGES: tuple[tuple[str, str], ...] = (
+    ("wallboard", "/wallboard"),
+    ("OpenAPI document", "/__admin/openapi.json"),
+)
 
 
 def page_urls(base: str, widget_ids: list[str]) -> list[tuple[str, str]]:

@@ -193,7 +193,8 @@ def test_the_banner_lists_the_credentials_and_the_pages_to_open(monkeypatch: pyt
     assert "user admin@example.com  password mocksnap" in text
     opened = text.split("open in a browser\n")[1].splitlines()
     assert [line.split()[-1] for line in opened] == [
-        "http://127.0.0.1:8123/__admin/openapi.json",  # 0.0.0.0 is to listen on; a browser opens 127.0.0.1
+        "http://127.0.0.1:8123/wallboard",  # 0.0.0.0 is to listen on; a browser opens 127.0.0.1
+        "http://127.0.0.1:8123/__admin/openapi.json",
         *(f"http://127.0.0.1:8123/demo/{widget}" for widget in world.orgs["5406213"].widgets),
     ]
 
