@@ -108,6 +108,7 @@ def test_a_second_run_while_one_is_going_is_refused(spawn: Callable[..., Server]
     assert refused.status == 409
     stopped = server.request("DELETE", "/__admin/traffic").json()
     assert stopped["state"] == "stopped"
+    assert_valid("admin-traffic", stopped)
     assert server.request("GET", "/__admin/autopilot").json()["enabled"]  # the agents are back
     bad = server.request("POST", "/__admin/traffic", body={"profile": "nope", "duration": "1d"})
     assert (bad.status, bad.json()["code"]) == (400, 400)
