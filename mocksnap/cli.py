@@ -41,8 +41,8 @@ def _parser(defaults: Config) -> tuple[argparse.ArgumentParser, dict[str, argpar
         "--world",
         type=Path,
         default=defaults.world,
-        help=f"world document, YAML or JSON, or a bundled world: {', '.join(bundled_worlds())} "
-        "; the default world when not given",
+        help=f"world document, YAML or JSON, or a bundled world: {', '.join(bundled_worlds())}; "
+        "the default world when not given",
     )
     serve.add_argument(
         "--seed", type=flag_type(parse_whole), default=defaults.seed, help="seed of every random choice"
@@ -133,6 +133,7 @@ def banner(world: World, config: Config) -> str:
             lines.append(f"  widget {widget.uuid}  {widget.name or ''}  agents: {agents}")
     # 0.0.0.0 is every address of this machine, one to listen on but not one a browser opens.
     local = f"{config.scheme}://127.0.0.1:{config.port}" if config.host in ("0.0.0.0", "::") else base
+    local = config.public_url or local
     widget_ids = [widget_id for org in world.orgs.values() for widget_id in org.widgets]
     lines.append("open in a browser")
     lines += [f"  {label:<18}  {url}" for label, url in page_urls(local, widget_ids)]
