@@ -205,18 +205,18 @@ def _against_server(
                 file=sys.stderr,
             )
             return 1
-        try:
-            while answer["state"] == "running":
-                bar.show(answer["progress"])
-                time.sleep(0.2)
-                status, answer = _call("GET", f"{base}/__admin/traffic")
+        while answer["state"] == "running":
             bar.show(answer["progress"])
-        except KeyboardInterrupt:  # the run in the server stops too
-            status, answer = _call("DELETE", f"{base}/__admin/traffic")
-            bar.done()
-            print(f"mocksnap traffic: stopped (Ctrl-C), and the run in {base} with it", file=sys.stderr)
+            time.sleep(0.2)
+            status, answer = _call("GET", f"{base}/__admin/traffic")
+        bar.show(answer["progress"])
+    except KeyboardInterrupt:  # the run in the server stops too (if it had started)
+        bar.done()
+        status, answer = _call("DELETE", f"{base}/__admin/traffic")
+        print(f"mocksnap traffic: stopped (Ctrl-C), and the run in {base} with it", file=sys.stderr)
+        if status == 200:
             _report(args, profile, parse_instant(answer["startedAt"]), _figures(answer))
-            return INTERRUPTED
+        return INTERRUPTED
     except (urllib.error.URLError, OSError) as error:
         bar.done()
         print(f"mocksnap traffic: cannot reach {base}: {error}", file=sys.stderr)
