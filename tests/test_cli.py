@@ -13,6 +13,7 @@ from mocksnap import pages
 from mocksnap.app import create_app, load_world
 from mocksnap.cli import banner, main
 from mocksnap.config import Config, SettingError
+from mocksnap.testing import free_port
 from mocksnap.world.document import locate
 
 BAD_VALUES = [
@@ -204,3 +205,12 @@ def test_every_page_the_banner_lists_is_served() -> None:
     widget = "5286374d-5c92-419d-bcdb-b926d242b78b"
     for _, url in pages.page_urls("", [widget]):
         assert client.simulate_get(url).status_code == 200, url
+
+
+def test_a_server_that_is_not_there_gets_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    assert main(["traffic", "--profile", "support-24x7", "--server", url]) == 1
+    line = _one_line(capsys.readouterr().err)
+    assert line.startswith(f"mocksnap traffic: cannot reach {url}: ")
+    assert "urlopen" not in line
+    assert line.endswith("is `mocksnap serve` running there?")

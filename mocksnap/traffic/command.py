@@ -219,7 +219,11 @@ def _against_server(
         return INTERRUPTED
     except (urllib.error.URLError, OSError) as error:
         bar.done()
-        print(f"mocksnap traffic: cannot reach {base}: {error}", file=sys.stderr)
+        reason = error.reason if isinstance(error, urllib.error.URLError) else error
+        print(
+            f"mocksnap traffic: cannot reach {base}: {reason}; is `mocksnap serve` running there?",
+            file=sys.stderr,
+        )
         return 1
     bar.done()
     _report(args, profile, parse_instant(answer["startedAt"]), _figures(answer))
