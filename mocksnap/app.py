@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from importlib import resources
-from pathlib import Path
 
 import falcon
 import falcon.asgi
@@ -33,12 +31,13 @@ log = logging.getLogger("mocksnap")
 
 
 def default_world_path() -> str:
-    return str(resources.files("mocksnap.data.fixtures") / "default.yaml")
+    return str(world_document.locate(None))
 
 
 def load_world(config: Config, clock: Clock | None = None) -> World:
-    """The world of config.world, or the bundled default world (raises DocumentError when invalid)."""
-    path = config.world or Path(default_world_path())
+    """The world of config.world (a file, or a bundled world's name), or the bundled default world (raises
+    DocumentError when invalid)."""
+    path = world_document.locate(config.world)
     clock = clock or make_clock(config.clock, config.speed, config.start)
     return World(world_document.read(path), clock, seed=config.seed)
 
@@ -147,7 +146,7 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/__admin/requests", admin.Requests(journal))
     app.add_route("/__admin/requests/wait", admin.Requests(journal), suffix="wait")
     app.add_route("/__admin/autopilot", admin.AutopilotSwitch(autopilot))
-    app.add_route("/__admin/traffic", traffic.TrafficRun(world, engine, autopilot))
+    app.add_route("/__admin/traffic", traffic.TrafficRun(world, engine, autopilot, violations))
     app.add_route("/__admin/organizations/{org_id}/agents/{agent_id}/status", admin.AgentStatus(world))
     app.add_route("/__admin/widgets/{widget_id}/integrations", admin.WidgetIntegrations(world))
     app.add_route("/__admin/widgets/{widget_id}/agents/{agent_id}", admin.WidgetAgentEntry(world))

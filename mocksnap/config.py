@@ -1,31 +1,85 @@
-"""Settings, from CLI flags and MOCKSNAP_* environment variables (flags win)."""
+"""Settings, from CLI flags and MOCKSNAP_* environment variables (flags win).
+
+Each parse_* function reads one kind of value and raises ValueError with a message that says what it takes,
+so that a flag or a variable with a bad value gets one line naming it and what to write instead.
+"""
 
 from __future__ import annotations
 
+import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 CLOCKS = ("real", "manual", "scaled")
+T = TypeVar("T")
+
+
+class SettingError(ValueError):
+    """A MOCKSNAP_* variable whose value is not one its setting takes; the message names the variable."""
 
 
 def parse_instant(text: str) -> datetime:
     """An ISO 8601 date or date-time; one without an offset is read as UTC."""
-    instant = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    try:
+        instant = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO 8601 date or time such as 2026-11-23T09:30:00Z") from None
     return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
 def parse_rate(text: str) -> float:
-    """`N/s`, `N/m` or `N` (per second): the rate as requests per second."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:/\s*(s|sec|second|m|min|minute))?\s*", text)
+    """`N/s` or `N/m`: the rate as requests per second. The unit is required: a bare number could be read
+    either way."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*/\s*(s|sec|second|m|min|minute)\s*", text)
     if match is None or float(match[1]) <= 0:
-        raise ValueError(f"{text!r} is not a rate such as 10/s or 600/m")
-    per_minute = (match[2] or "s").startswith("m")
+        raise ValueError(f"{text!r} is not a rate with its unit, such as 10/s or 600/m")
+    per_minute = match[2].startswith("m")
     return float(match[1]) / (60 if per_minute else 1)
+
+
+def parse_port(text: str) -> int:
+    """A TCP port to listen on, 1-65535."""
+    if not text.strip().isdigit() or not 1 <= int(text) <= 65535:
+        raise ValueError(f"{text!r} is not a port: it takes 1-65535")
+    return int(text)
+
+
+def parse_whole(text: str) -> int:
+    """A whole number, negative or not (a seed)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a whole number") from None
+
+
+def parse_size(text: str) -> int:
+    """A whole number of 0 or more (how many entries a log keeps)."""
+    if not text.strip().isdigit():
+        raise ValueError(f"{text!r} is not a whole number of 0 or more")
+    return int(text)
+
+
+def parse_positive(text: str) -> float:
+    """A finite number above 0 (a speed, seconds)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{text!r} is not a number above 0")
+    return value
+
+
+def parse_clock(text: str) -> str:
+    if text not in CLOCKS:
+        raise ValueError(f"{text!r} is not a clock: it takes {', '.join(CLOCKS)}")
+    return text
 
 
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -51,6 +105,17 @@ def parse_public_url(text: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ValueError(f"{text!r} is not a base URL such as https://mocksnap.example:8000")
     return text.strip().rstrip("/")
+
+
+def _setting(env: Mapping[str, str], name: str, parse: Callable[[str], T], default: T) -> T:
+    """The variable's value read by `parse`, or the default when it is unset or empty."""
+    text = env.get(name)
+    if not text:
+        return default
+    try:
+        return parse(text)
+    except ValueError as error:
+        raise SettingError(f"{name}: {error}") from None
 
 
 @dataclass(frozen=True)
@@ -82,22 +147,24 @@ class Config:
 
         return cls(
             host=env.get("MOCKSNAP_HOST", defaults.host),
-            port=int(env.get("MOCKSNAP_PORT", defaults.port)),
+            port=_setting(env, "MOCKSNAP_PORT", parse_port, defaults.port),
             world=path("MOCKSNAP_WORLD"),
-            seed=int(env.get("MOCKSNAP_SEED", defaults.seed)),
+            seed=_setting(env, "MOCKSNAP_SEED", parse_whole, defaults.seed),
             certfile=path("MOCKSNAP_CERTFILE"),
             keyfile=path("MOCKSNAP_KEYFILE"),
             access_log=env.get("MOCKSNAP_ACCESS_LOG", "1").lower() not in ("0", "false", "no", "off"),
-            clock=env.get("MOCKSNAP_CLOCK", defaults.clock),
-            speed=float(env.get("MOCKSNAP_SPEED", defaults.speed)),
-            start=parse_instant(env["MOCKSNAP_START"]) if env.get("MOCKSNAP_START") else None,
-            rate_limit=parse_rate(env["MOCKSNAP_RATE_LIMIT"]) if env.get("MOCKSNAP_RATE_LIMIT") else None,
-            journal_size=int(env.get("MOCKSNAP_JOURNAL_SIZE", defaults.journal_size)),
-            delivery_timeout=float(env.get("MOCKSNAP_DELIVERY_TIMEOUT", defaults.delivery_timeout)),
-            delivery_log_size=int(env.get("MOCKSNAP_DELIVERY_LOG_SIZE", defaults.delivery_log_size)),
-            public_url=parse_public_url(env["MOCKSNAP_PUBLIC_URL"])
-            if env.get("MOCKSNAP_PUBLIC_URL")
-            else None,
+            clock=_setting(env, "MOCKSNAP_CLOCK", parse_clock, defaults.clock),
+            speed=_setting(env, "MOCKSNAP_SPEED", parse_positive, defaults.speed),
+            start=_setting(env, "MOCKSNAP_START", parse_instant, defaults.start),
+            rate_limit=_setting(env, "MOCKSNAP_RATE_LIMIT", parse_rate, defaults.rate_limit),
+            journal_size=_setting(env, "MOCKSNAP_JOURNAL_SIZE", parse_size, defaults.journal_size),
+            delivery_timeout=_setting(
+                env, "MOCKSNAP_DELIVERY_TIMEOUT", parse_positive, defaults.delivery_timeout
+            ),
+            delivery_log_size=_setting(
+                env, "MOCKSNAP_DELIVERY_LOG_SIZE", parse_size, defaults.delivery_log_size
+            ),
+            public_url=_setting(env, "MOCKSNAP_PUBLIC_URL", parse_public_url, defaults.public_url),
         )
 
     @property

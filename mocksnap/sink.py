@@ -10,7 +10,11 @@ import sys
 import threading
 from typing import Any
 
+from mocksnap.config import parse_port
+from mocksnap.flags import NO_VARIABLES, Help, flag_type
 from mocksnap.testing import HOST, Answer, Record, WebhookSink
+
+PORT = 9999  # the port the README and the guides send webhooks to
 
 
 class PrintingSink(WebhookSink):
@@ -46,18 +50,38 @@ def line(record: Record) -> dict[str, Any]:
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    sink = commands.add_parser("sink", help="receive webhooks and print each one as a JSON line")
-    sink.add_argument("--host", default=HOST, help="address to listen on (default %(default)s)")
-    sink.add_argument("--port", type=int, default=9000, help="port to listen on (default %(default)s)")
+    sink = commands.add_parser(
+        "sink",
+        help="receive webhooks and print each one as a JSON line",
+        epilog=NO_VARIABLES,
+        formatter_class=Help,
+    )
+    sink.add_argument("--host", default=HOST, help="address to listen on")
     sink.add_argument(
-        "--status", type=int, default=200, help="the status every request gets, e.g. 500 to see retries"
+        "--port",
+        type=flag_type(parse_listen_port),
+        default=PORT,
+        help="port to listen on, 0 for any free one",
+    )
+    sink.add_argument(
+        "--status",
+        type=flag_type(parse_status),
+        default=200,
+        help="the status every request gets, e.g. 500 to see retries",
     )
 
 
+def parse_listen_port(text: str) -> int:
+    return 0 if text.strip() == "0" else parse_port(text)
+
+
+def parse_status(text: str) -> int:
+    if not text.strip().isdigit() or not 200 <= int(text) <= 599:
+        raise ValueError(f"{text!r} is not an HTTP status from 200 to 599")
+    return int(text)
+
+
 def run(args: argparse.Namespace) -> int:
-    if not 200 <= args.status <= 599:
-        print("mocksnap: --status must be an HTTP status from 200 to 599", file=sys.stderr)
-        return 2
     try:
         sink = PrintingSink(args.host, args.port, args.status)
     except OSError as error:

@@ -65,7 +65,9 @@ from tests.conftest import (
 
 DEFAULT_DOCUMENT = default_document()
 # The id the first widget created in a seed-7 world gets, so that generated requests can name it.
-NEW_WIDGET = World(copy.deepcopy(DEFAULT_DOCUMENT), ManualClock(MONDAY_MORNING_BERLIN), seed=7).new_uuid()
+NEW_WIDGET = World(copy.deepcopy(DEFAULT_DOCUMENT), ManualClock(MONDAY_MORNING_BERLIN), seed=7).new_uuid(
+    "widget"
+)
 NEW_USER = "x@example.com"  # the samples' user, not in the default world
 
 

@@ -9,19 +9,24 @@ import falcon.asgi
 
 from mocksnap.actors.autopilot import Autopilot
 from mocksnap.api.common import checked, json_body, send_json
+from mocksnap.clock import ManualClock
 from mocksnap.config import parse_duration
 from mocksnap.errors import ApiError
 from mocksnap.traffic import profile as profiles
 from mocksnap.traffic.run import ServerRun
 from mocksnap.webhooks.delivery import DeliveryEngine
+from mocksnap.webhooks.dispatch import Violations
 from mocksnap.world import World
 
 
 class TrafficRun:
-    def __init__(self, world: World, engine: DeliveryEngine, autopilot: Autopilot) -> None:
+    def __init__(
+        self, world: World, engine: DeliveryEngine, autopilot: Autopilot, violations: Violations
+    ) -> None:
         self.world = world
         self.engine = engine
         self.autopilot = autopilot
+        self.violations = violations
         self.run: ServerRun | None = None
 
     def _current(self) -> ServerRun:
@@ -41,6 +46,12 @@ class TrafficRun:
             duration = parse_duration(body["duration"])
         except ValueError as error:
             raise ApiError(400, f"duration: {error}") from None
+        if body.get("speed") is not None and not isinstance(self.world.clock, ManualClock):
+            raise ApiError(
+                400,
+                f"speed is for a server on a manual clock; on this {self.world.clock.mode} clock the run "
+                "plays out as the clock goes: leave speed out",
+            )
         try:
             run = ServerRun(
                 self.world,
@@ -51,8 +62,9 @@ class TrafficRun:
                 duration_s=duration,
                 speed=body.get("speed"),
                 webhooks=body.get("webhooks"),
+                violations=self.violations,
             )
-        except ValueError as error:  # the profile does not fit this world (its widget weights)
+        except ValueError as error:  # the profile does not fit this world: it says which world to serve
             raise ApiError(400, str(error)) from None
         run.start()
         self.run = run
@@ -60,7 +72,7 @@ class TrafficRun:
 
     async def on_delete(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         run = self._current()
-        run.stop()
+        await run.stopped()
         send_json(resp, run.view())
 
 

@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from mocksnap.config import parse_duration, parse_instant
+from mocksnap.config import parse_duration, parse_instant, parse_positive, parse_whole
+from mocksnap.flags import NO_VARIABLES, Help, flag_type
 from mocksnap.traffic import profile as profiles
 from mocksnap.traffic.run import run_fast, run_live
 from mocksnap.world import document
 
+INTERRUPTED = 130  # the shell's exit status for a command stopped by Ctrl-C
 DEFAULT_DAY = "2026-11-23"  # a Monday: runs without --start begin at its midnight, in the profile's zone
 
 
@@ -28,12 +30,22 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="generate realistic chats: in-process (--out) or in a running server (--server)",
         description="Visitors, agents and bots of a world, played on its clock by a seeded generator. "
         f"Bundled profiles: {', '.join(profiles.bundled_names())}.",
+        epilog=NO_VARIABLES,
+        formatter_class=Help,
     )
     traffic.add_argument("--profile", required=True, help="a bundled profile's name, or a profile file")
-    traffic.add_argument("--duration", type=parse_duration, default=86400.0, help="e.g. 1d, 6h, 90m (1d)")
-    traffic.add_argument("--seed", type=int, default=0, help="seed of every random choice (0)")
-    traffic.add_argument("--speed", type=float, help="times real time; without it, as fast as possible")
-    traffic.add_argument("--start", type=parse_instant, help=f"first instant (midnight of {DEFAULT_DAY})")
+    traffic.add_argument(
+        "--duration", type=flag_type(parse_duration), default="1d", help="of arrivals, e.g. 1d, 6h, 90m"
+    )
+    traffic.add_argument("--seed", type=flag_type(parse_whole), default=0, help="seed of every random choice")
+    traffic.add_argument(
+        "--speed", type=flag_type(parse_positive), help="times real time; without it, as fast as possible"
+    )
+    traffic.add_argument(
+        "--start",
+        type=flag_type(parse_instant),
+        help=f"in-process: the first instant (midnight of {DEFAULT_DAY} in the profile's time zone)",
+    )
     traffic.add_argument("--webhooks", help="subscribe every widget and the agent status to URLs under this")
     traffic.add_argument("--server", help="a running mocksnap's base URL: generate in its world")
     traffic.add_argument("--out", type=Path, help="in-process: write the world, its cases included, here")
@@ -47,14 +59,14 @@ def run(args: argparse.Namespace) -> int:
     except profiles.ProfileError as error:
         print(f"mocksnap traffic: {error}", file=sys.stderr)
         return 2
-    if args.speed is not None and args.speed <= 0:
-        print("mocksnap traffic: --speed must be positive", file=sys.stderr)
-        return 2
-    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    bar: ProgressBar | ProgressLines = (
+        ProgressBar(sys.stderr) if sys.stderr.isatty() else ProgressLines(sys.stderr)
+    )
     if args.server:
-        if args.out or args.payloads:
+        if args.out or args.payloads or args.start:
             print(
-                "mocksnap traffic: --out and --payloads are for in-process runs, not --server",
+                "mocksnap traffic: --out, --payloads and --start are for in-process runs; with --server the "
+                "run starts at the server clock's now, and its chats stay in the server",
                 file=sys.stderr,
             )
             return 2
@@ -63,7 +75,6 @@ def run(args: argparse.Namespace) -> int:
         print("mocksnap traffic: --payloads records a fast run; with --speed they are sent", file=sys.stderr)
         return 2
     start = args.start or datetime.fromisoformat(DEFAULT_DAY).replace(tzinfo=ZoneInfo(profile.time_zone))
-    progress = bar.show if bar else None
     try:
         if args.speed is None:
             with _maybe_open(args.payloads) as stream:
@@ -74,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
                     duration_s=args.duration,
                     webhooks=args.webhooks,
                     payloads=stream,
-                    progress=progress,
+                    progress=bar.show,
                 )
         else:
             world, summary = asyncio.run(
@@ -85,15 +96,18 @@ def run(args: argparse.Namespace) -> int:
                     duration_s=args.duration,
                     speed=args.speed,
                     webhooks=args.webhooks,
-                    progress=progress,
+                    progress=bar.show,
                 )
             )
     except (document.DocumentError, ValueError) as error:
+        bar.done()
         print(f"mocksnap traffic: {error}", file=sys.stderr)
         return 2
-    finally:
-        if bar:
-            bar.done()
+    except KeyboardInterrupt:
+        bar.done()
+        print("mocksnap traffic: stopped (Ctrl-C)", file=sys.stderr)
+        return INTERRUPTED
+    bar.done()
     if args.out:
         args.out.write_text(document.to_yaml(world.dump()), encoding="utf-8")
     _report(args, profile, start, summary.as_dict())
@@ -113,6 +127,25 @@ class _maybe_open:
     def __exit__(self, *_: object) -> None:
         if self.stream is not None:
             self.stream.close()
+
+
+class ProgressLines:
+    """Without a terminal (piped, in CI): a line at every tenth of the run, so that a long run says how far
+    it has got."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out, self.shown, self.began = out, 0, time.monotonic()
+
+    def show(self, fraction: float) -> None:
+        tenth = int(fraction * 10)
+        if tenth > self.shown:
+            self.shown = tenth
+            elapsed = time.monotonic() - self.began
+            self.out.write(f"mocksnap traffic: {tenth * 10}% of the run played ({elapsed:.0f} s)\n")
+            self.out.flush()
+
+    def done(self) -> None:
+        pass
 
 
 class ProgressBar:
@@ -154,7 +187,9 @@ def _report(
         print(f"  wrote {args.out}")
 
 
-def _against_server(args: argparse.Namespace, profile: profiles.Profile, bar: ProgressBar | None) -> int:
+def _against_server(
+    args: argparse.Namespace, profile: profiles.Profile, bar: ProgressBar | ProgressLines
+) -> int:
     base = args.server.rstrip("/")
     body: dict[str, Any] = {"profile": _profile_doc(args.profile, profile), "duration": args.duration}
     body["seed"] = args.seed
@@ -171,26 +206,32 @@ def _against_server(args: argparse.Namespace, profile: profiles.Profile, bar: Pr
             )
             return 1
         while answer["state"] == "running":
-            if bar:
-                bar.show(answer["progress"])
+            bar.show(answer["progress"])
             time.sleep(0.2)
             status, answer = _call("GET", f"{base}/__admin/traffic")
-        if bar:
-            bar.show(answer["progress"])
+        bar.show(answer["progress"])
+    except KeyboardInterrupt:  # the run in the server stops too (if it had started)
+        bar.done()
+        status, answer = _call("DELETE", f"{base}/__admin/traffic")
+        print(f"mocksnap traffic: stopped (Ctrl-C), and the run in {base} with it", file=sys.stderr)
+        if status == 200:
+            _report(args, profile, parse_instant(answer["startedAt"]), _figures(answer))
+        return INTERRUPTED
     except (urllib.error.URLError, OSError) as error:
-        print(f"mocksnap traffic: cannot reach {base}: {error}", file=sys.stderr)
+        bar.done()
+        reason = error.reason if isinstance(error, urllib.error.URLError) else error
+        print(
+            f"mocksnap traffic: cannot reach {base}: {reason}; is `mocksnap serve` running there?",
+            file=sys.stderr,
+        )
         return 1
-    finally:
-        if bar:
-            bar.done()
-    start = parse_instant(answer["startedAt"])
-    _report(
-        args,
-        profile,
-        start,
-        {**answer["traffic"], "webhooks": answer["webhooks"], "failures": answer["failures"]},
-    )
+    bar.done()
+    _report(args, profile, parse_instant(answer["startedAt"]), _figures(answer))
     return 0 if answer["state"] == "done" else 1
+
+
+def _figures(answer: dict[str, Any]) -> dict[str, Any]:
+    return {**answer["traffic"], "webhooks": answer["webhooks"], "failures": answer["failures"]}
 
 
 def _profile_doc(given: str, profile: profiles.Profile) -> str | dict[str, Any]:

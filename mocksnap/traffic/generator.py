@@ -73,7 +73,10 @@ class Traffic:
         widgets = list(self.org.widgets)
         weights = [profile.widget_weights.get(w, 0 if profile.widget_weights else 1) for w in widgets]
         if not any(weights):
-            raise ValueError("the profile's widgetWeights name no widget of the organization")
+            raise ValueError(
+                f"profile {profile.name} plays widgets that organization {self.org.org_id} does not have: "
+                f"serve its world, `mocksnap serve --world {profile.world_flag}`"
+            )
         self._widgets, self._widget_weights = widgets, weights
         self._chats: dict[str, _Chat] = {}  # the open chats it plays, by case id
         self._pending = 0  # its own timers not yet run: arrivals, people's next steps, lunches, surveys

@@ -5,7 +5,6 @@ what makes it itself."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -64,17 +63,29 @@ class Profile:
     def world_document(self) -> dict[str, Any]:
         """The world an in-process run starts from: the profile's, or the bundled default world."""
         if self.world in (None, "default"):
-            return document.read(Path(str(resources.files("mocksnap.data.fixtures") / "default.yaml")))
+            return document.read(document.locate(None))
         base = self.source.parent if self.source is not None else Path.cwd()
         return document.read(base / self.world)
 
+    @property
+    def world_flag(self) -> str:
+        """What `mocksnap serve --world` takes to serve the profile's world: a bundled world's name, or a
+        path."""
+        if self.world in (None, "default"):
+            return "default"
+        base = self.source.parent if self.source is not None else Path.cwd()
+        path = (base / self.world).resolve()
+        if path == document.bundled(f"{path.stem}.yaml").resolve():
+            return path.stem
+        return str(path)
+
 
 def _bundled(name: str) -> Path:
-    return Path(str(resources.files("mocksnap.data.fixtures") / "profiles" / f"{name}.yaml"))
+    return document.bundled(f"profiles/{name}.yaml")
 
 
 def bundled_names() -> list[str]:
-    folder = Path(str(resources.files("mocksnap.data.fixtures") / "profiles"))
+    folder = document.bundled("profiles")
     return sorted(path.stem for path in folder.glob("*.yaml"))
 
 

@@ -205,8 +205,10 @@ class ServerRun:
         duration_s: float,
         speed: float | None = None,
         webhooks: str | None = None,
+        violations: Violations | None = None,
     ) -> None:
         self.world, self.engine, self.autopilot = world, engine, autopilot
+        self.violations = violations
         self.profile, self.seed, self.duration_s, self.speed = profile, seed, duration_s, speed
         self.traffic = Traffic(world, profile, seed)
         if webhooks:
@@ -220,6 +222,9 @@ class ServerRun:
 
     def start(self) -> None:
         self.autopilot.enabled = False
+        if self.violations is not None:  # checks a sample of the payloads while it runs, as a fast run does
+            self._check_every_was = self.violations.check_every
+            self.violations.check_every = CHECK_EVERY
         self.world.events.subscribe(self._on_event)
         self.traffic.start(self.duration_s)
         self._task = asyncio.get_running_loop().create_task(self._play())
@@ -260,15 +265,22 @@ class ServerRun:
             self.world.events.unsubscribe(self._on_event)
             if self._autopilot_was is not None:
                 self.autopilot.enabled = self._autopilot_was
+            if self.violations is not None:
+                self.violations.check_every = self._check_every_was
 
     def stop(self) -> None:
         if self._task is not None and not self._task.done():
             self._task.cancel()
 
+    async def stopped(self) -> None:
+        """Stop it, and return once it has (the simulated agents back as they were)."""
+        self.stop()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
     def view(self) -> dict[str, Any]:
         if self._figures is not None:
             return {**self._figures, "state": self.state}
-        deliveries = [d for d in self.engine.log.values() if int(d.id[1:]) > self._first_delivery]
         return {
             "state": self.state,
             "profile": self.profile.name,
@@ -282,5 +294,5 @@ class ServerRun:
             # failed for good (counted by the engine, whose log forgets), or waiting for a retry
             "failures": self.engine.given_up
             - self._given_up_before
-            + sum(d.status == "retrying" for d in deliveries),
+            + sum(number > self._first_delivery for number in self.engine.retrying),
         }

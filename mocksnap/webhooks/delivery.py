@@ -187,6 +187,7 @@ class DeliveryEngine:
         self.enqueued = 0  # how many deliveries were ever queued (the id of the last one)
         self.enqueued_by_kind: Counter[str] = Counter()  # the same, by kind
         self.given_up = 0  # how many deliveries ever ended failed or email_fallback (the log forgets them)
+        self.retrying: set[int] = set()  # numbers of the deliveries waiting for a retry (the log may be long)
         self._queues: dict[str, deque[Delivery]] = {}
         self._draining: set[str] = set()  # lanes whose head is being attempted or waits for a retry
         self._tasks: dict[asyncio.Task, str] = {}  # the attempts under way, and the lane each one drains
@@ -242,6 +243,7 @@ class DeliveryEngine:
         self.enqueued = 0
         self.enqueued_by_kind.clear()
         self.given_up = 0
+        self.retrying.clear()
 
     # -- queueing -------------------------------------------------------------------------------------
 
@@ -364,6 +366,7 @@ class DeliveryEngine:
         if delivery.prepare is not None and not delivery.attempts:
             delivery.prepare(delivery)
         delivery.status = "delivering"
+        self.retrying.discard(int(delivery.id[1:]))
         self.changes.notify()
         now = self.clock.now()
         if fault is not None and fault.action == "delay":
@@ -411,6 +414,7 @@ class DeliveryEngine:
             return True
         delay = RETRY_DELAYS_S[min(len(delivery.attempts), len(RETRY_DELAYS_S)) - 1]
         delivery.status = "retrying"
+        self.retrying.add(int(delivery.id[1:]))
         delivery.next_attempt_at = min(now + timedelta(seconds=delay), deadline)
         return False
 

@@ -128,9 +128,7 @@ class AccountCommands(WorldBase):
     ) -> Widget:
         owner_email = owner_email.strip().lower()
         agents, settings = self._check_widget(org, owner_email, agents, settings)
-        widget_id = self.new_uuid()
-        while widget_id in self._widget_org:
-            widget_id = self.new_uuid()
+        widget_id = self.new_uuid("widget")
         widget = Widget(
             uuid=widget_id,
             owner_email=owner_email,

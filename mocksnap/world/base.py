@@ -61,7 +61,11 @@ class WorldBase:
 
     def _install(self, orgs: dict[str, Organization], cases: list[Case]) -> None:
         self.scheduler.clear()
-        self.random = random.Random(self.seed)
+        # One seeded stream per kind of id, and one for the simulated people's choices (delays, words): a
+        # widget made through the Provisioning API gets the same id whatever chats came before it, and a case
+        # the same id whatever the agents did. (Deliveries d0000001... and faults f1... are counted.)
+        self._ids = {"case": random.Random(self.seed), "widget": random.Random(f"widget/{self.seed}")}
+        self.random = random.Random(f"people/{self.seed}")
         self.orgs = orgs
         self._by_provisioning_key = {o.provisioning_api_key: o for o in orgs.values()}
         self._by_visitor_key = {o.visitor_api_key: o for o in orgs.values()}
@@ -105,13 +109,14 @@ class WorldBase:
     def dump(self) -> dict[str, Any]:
         return document.dump(self.orgs, self.cases.values())
 
-    def new_uuid(self) -> str:
-        """A version 4 UUID from the world's seeded random source, so the same seed gives the same ids; never
-        the id of a case the world holds (a world loaded with the cases of a run on the same seed would draw
-        their ids again)."""
+    def new_uuid(self, kind: str) -> str:
+        """A version 4 UUID from the seeded stream of its kind of id (`case`, `widget`), so the same seed
+        gives the same ids; never the id of a case or widget the world holds (a world loaded with the cases of
+        a run on the same seed would draw their ids again)."""
+        stream = self._ids[kind]
         while True:
-            new = str(uuidlib.UUID(int=self.random.getrandbits(128), version=4))
-            if new not in self.cases:
+            new = str(uuidlib.UUID(int=stream.getrandbits(128), version=4))
+            if new not in self.cases and new not in self._widget_org:
                 return new
 
     @staticmethod

@@ -117,7 +117,7 @@ class ChatCommands(WorldBase):
         offline = offline or not self.is_online(org, widget)
         now = self.clock.now_ms()
         case = Case(
-            case_id=self.new_uuid(),
+            case_id=self.new_uuid("case"),
             org_id=org.org_id,
             widget_id=widget_id,
             kind="offline" if offline else "chat",

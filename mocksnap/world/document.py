@@ -6,10 +6,12 @@ load -> dump -> load gives the same document. An organization's cases, if any, c
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import re
 from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,8 @@ from mocksnap.world.models import (
 )
 
 SCHEMA = "world"
+# fixtures/ of the repository, installed with the package: the bundled worlds, and profiles/.
+BUNDLED = "mocksnap.data.fixtures"
 
 
 class DocumentError(ValueError):
@@ -198,6 +202,25 @@ def _marked(value: Any, lines: dict[str, str]) -> Any:
     return key
 
 
+def bundled(name: str) -> Path:
+    """A file of the bundled fixtures/ (a world `NAME.yaml`, or `profiles/NAME.yaml`)."""
+    return Path(str(resources.files(BUNDLED) / name))
+
+
+def bundled_worlds() -> list[str]:
+    return sorted(path.stem for path in bundled("").glob("*.yaml"))
+
+
+def locate(given: Path | None) -> Path:
+    """The world document to read: the bundled default world for None, a bundled world for its name (`retail`,
+    so that an installed mocksnap serves them without a fixtures/ folder), or else the file given."""
+    if given is None:
+        return bundled("default.yaml")
+    if not given.suffix and given.parent == Path() and not given.exists() and str(given) in bundled_worlds():
+        return bundled(f"{given}.yaml")
+    return given
+
+
 def read(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
@@ -248,22 +271,52 @@ def _schema_errors(document: Any) -> list[SchemaError]:
 
 def build_world(document: Any) -> tuple[dict[str, Organization], list[Case]]:
     """Check a document against schemas/world.schema.json and the rules a schema cannot state; build its
-    organizations, and its cases in document order."""
+    organizations, and its cases in document order. Raises DocumentError with every mistake found."""
     found = _schema_errors(document)
+    builder = _Builder(lenient=bool(found))
     if found:
-        raise DocumentError(found)
-    problems: list[SchemaError] = []
-    orgs: dict[str, Organization] = {}
-    in_order: list[Organization] = []
-    seen_credentials: dict[tuple[str, str], str] = {}
-    seen_emails: set[str] = set()
-    seen_widgets: set[str] = set()
-
-    def problem(path: str, message: str) -> None:
-        problems.append(SchemaError(path, message))
-
+        # The rules a schema cannot state are checked too, as far as the document's shape lets them be, so
+        # that one answer lists every mistake (a misspelt key does not hide a bad time zone): a part whose
+        # shape is wrong is skipped, its schema errors already said.
+        organizations = document.get("organizations") if isinstance(document, dict) else None
+        for o, org_doc in enumerate(organizations if isinstance(organizations, list) else ()):
+            with builder.shape():
+                builder.org(org_doc, f"/organizations/{o}")
+        raise DocumentError(found + [p for p in builder.problems if p not in found])
     for o, org_doc in enumerate(document["organizations"]):
-        at = f"/organizations/{o}"
+        builder.org(org_doc, f"/organizations/{o}")
+    cases = cases_doc.build_cases(document, builder.in_order, builder.problem)
+    if builder.problems:
+        raise DocumentError(builder.problems)
+    return builder.orgs, cases
+
+
+# What reading a part of a document of the wrong shape raises (a list where a mapping goes, a key missing).
+SHAPE_ERRORS = (KeyError, TypeError, AttributeError, IndexError, ValueError)
+
+
+class _Builder:
+    """Builds organizations from their documents, noting each rule a schema cannot state that they break.
+    Lenient, it skips a part of the wrong shape (only for a document that broke its schema, so that a bug
+    cannot hide behind it)."""
+
+    def __init__(self, lenient: bool) -> None:
+        self.lenient = lenient
+        self.problems: list[SchemaError] = []
+        self.orgs: dict[str, Organization] = {}
+        self.in_order: list[Organization] = []
+        self.seen_credentials: dict[tuple[str, str], str] = {}
+        self.seen_emails: set[str] = set()
+        self.seen_widgets: set[str] = set()
+
+    def shape(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.suppress(*SHAPE_ERRORS) if self.lenient else contextlib.nullcontext()
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(SchemaError(path, message))
+
+    def org(self, org_doc: dict[str, Any], at: str) -> None:
+        problem = self.problem
         org = Organization(
             org_id=org_doc["orgId"],
             api_token=org_doc["apiToken"],
@@ -271,62 +324,76 @@ def build_world(document: Any) -> tuple[dict[str, Organization], list[Case]]:
             visitor_api_key=org_doc["visitorApiKey"],
             agent_status_webhook=copy.deepcopy(org_doc.get("agentStatusWebhook")),
         )
-        if org.org_id in orgs:
+        if org.org_id in self.orgs:
             problem(f"{at}/orgId", f"orgId {org.org_id} is used by another organization")
         for key in ("apiToken", "provisioningApiKey", "visitorApiKey"):
-            if (key, org_doc[key]) in seen_credentials:
+            if (key, org_doc[key]) in self.seen_credentials:
                 problem(
-                    f"{at}/{key}", f"{key} is used by organization {seen_credentials[key, org_doc[key]]} too"
+                    f"{at}/{key}",
+                    f"{key} is used by organization {self.seen_credentials[key, org_doc[key]]} too",
                 )
-            seen_credentials[key, org_doc[key]] = org.org_id
+            self.seen_credentials[key, org_doc[key]] = org.org_id
         for t, template in enumerate(org_doc.get("accountTemplates", [])):
-            if template["templateId"] in org.account_templates:
-                problem(f"{at}/accountTemplates/{t}/templateId", "templateId is used twice")
-            org.account_templates[template["templateId"]] = AccountTemplate(
-                template["templateId"], template["accountType"]
-            )
+            with self.shape():
+                if template["templateId"] in org.account_templates:
+                    problem(f"{at}/accountTemplates/{t}/templateId", "templateId is used twice")
+                org.account_templates[template["templateId"]] = AccountTemplate(
+                    template["templateId"], template["accountType"]
+                )
         for u, user_doc in enumerate(org_doc.get("users", [])):
-            email = user_doc["email"].lower()
-            if email != user_doc["email"]:
-                problem(f"{at}/users/{u}/email", "email must be lowercase")
-            if email in seen_emails:
-                problem(f"{at}/users/{u}/email", f"{email} is the email of another user")
-            seen_emails.add(email)
-            org.users[email] = User(
-                email=email,
-                name=user_doc["name"],
-                password=user_doc["password"],
-                account_type=user_doc["accountType"],
-                phone=user_doc.get("phone"),
-            )
+            with self.shape():
+                self.user(org, user_doc, f"{at}/users/{u}")
         for w, widget_doc in enumerate(org_doc.get("widgets", [])):
-            wat = f"{at}/widgets/{w}"
-            if widget_doc["uuid"] in seen_widgets:
-                problem(f"{wat}/uuid", f"uuid {widget_doc['uuid']} is used by another widget")
-            seen_widgets.add(widget_doc["uuid"])
-            if widget_doc["email"] not in org.users:
-                problem(f"{wat}/email", f"{widget_doc['email']} is not a user of organization {org.org_id}")
-            widget = Widget(
-                uuid=widget_doc["uuid"],
-                owner_email=widget_doc["email"],
-                name=widget_doc.get("name"),
-                destination_email=widget_doc.get("destinationEmail"),
-                agents=[],
-                enable_proactive_chat=widget_doc.get("enableProactiveChat", "true"),
-                enable_conversations=widget_doc.get("enableConversations", True),
-                email_required=widget_doc.get("emailRequired", False),
-                message_required=widget_doc.get("messageRequired", False),
-                screenshot_required=widget_doc.get("screenshotRequired", False),
-                integrations=copy.deepcopy(widget_doc.get("integrations", {})),
-                identity_secret=widget_doc.get("visitorIdentityVerification", {}).get("secret"),
-            )
-            if "conversationSchedule" in widget_doc:
+            with self.shape():
+                self.widget(org, widget_doc, f"{at}/widgets/{w}")
+        self.orgs.setdefault(org.org_id, org)
+        self.in_order.append(org)
+
+    def user(self, org: Organization, user_doc: dict[str, Any], at: str) -> None:
+        email = user_doc["email"].lower()
+        if email != user_doc["email"]:
+            self.problem(f"{at}/email", "email must be lowercase")
+        if email in self.seen_emails:
+            self.problem(f"{at}/email", f"{email} is the email of another user")
+        self.seen_emails.add(email)
+        org.users[email] = User(
+            email=email,
+            name=user_doc["name"],
+            password=user_doc["password"],
+            account_type=user_doc["accountType"],
+            phone=user_doc.get("phone"),
+        )
+
+    def widget(self, org: Organization, widget_doc: dict[str, Any], wat: str) -> None:
+        problem = self.problem
+        if widget_doc["uuid"] in self.seen_widgets:
+            problem(f"{wat}/uuid", f"uuid {widget_doc['uuid']} is used by another widget")
+        self.seen_widgets.add(widget_doc["uuid"])
+        if widget_doc.get("email") not in org.users:
+            problem(f"{wat}/email", f"{widget_doc.get('email')} is not a user of organization {org.org_id}")
+        widget = Widget(
+            uuid=widget_doc["uuid"],
+            owner_email=widget_doc.get("email"),
+            name=widget_doc.get("name"),
+            destination_email=widget_doc.get("destinationEmail"),
+            agents=[],
+            enable_proactive_chat=widget_doc.get("enableProactiveChat", "true"),
+            enable_conversations=widget_doc.get("enableConversations", True),
+            email_required=widget_doc.get("emailRequired", False),
+            message_required=widget_doc.get("messageRequired", False),
+            screenshot_required=widget_doc.get("screenshotRequired", False),
+            integrations=copy.deepcopy(widget_doc.get("integrations", {})),
+            identity_secret=widget_doc.get("visitorIdentityVerification", {}).get("secret"),
+        )
+        if "conversationSchedule" in widget_doc:
+            with self.shape():
                 widget.conversation_schedule = schedule_from_doc(widget_doc["conversationSchedule"])
                 try:
                     schedule.check(widget.conversation_schedule)
                 except schedule.ScheduleError as error:
                     problem(f"{wat}/conversationSchedule", str(error))
-            for a, agent_doc in enumerate(widget_doc["agents"]):
+        for a, agent_doc in enumerate(widget_doc.get("agents", ())):
+            with self.shape():
                 agent_id = agent_doc["agentId"]
                 if any(existing.agent_id == agent_id for existing in widget.agents):
                     problem(f"{wat}/agents/{a}/agentId", f"agent {agent_id} is on this widget twice")
@@ -339,13 +406,7 @@ def build_world(document: Any) -> tuple[dict[str, Organization], list[Case]]:
                         f"agent {agent_id} has another status or subStatus on another widget; "
                         "an agent has one status across the organization",
                     )
-            org.widgets[widget.uuid] = widget
-        orgs.setdefault(org.org_id, org)
-        in_order.append(org)
-    cases = cases_doc.build_cases(document, in_order, problem)
-    if problems:
-        raise DocumentError(problems)
-    return orgs, cases
+        org.widgets[widget.uuid] = widget
 
 
 def _without_none(mapping: dict[str, Any]) -> dict[str, Any]:

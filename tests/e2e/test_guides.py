@@ -1,9 +1,9 @@
-"""Every command of the README and of the guides in docs/ works as written, in order, against a freshly
-started `mocksnap serve`: curl commands, `mocksnap traffic` runs, and the `mocksnap sink` receivers they
-send to.
+"""Every command of the README and of the guides in docs/ works as written, in order, as a reader runs
+them: curl commands, `mocksnap traffic` runs, and the `mocksnap sink` receivers they send to.
 
-A shell block whose first line is `# against: make run ARGS="..."` (or plain `# against: make run`) runs
-against its own fresh server started with those flags; a document's other blocks share one default server.
+A document runs against one `make run` from its first block on. A shell block whose first line is
+`# against: make run ARGS="..."` needs a server started with those flags: the reader stops theirs and starts
+it so, and after the block starts a plain one again; receivers started with `&` go on running throughout.
 Only the addresses change: the server's base URL, and the port of each `mocksnap sink` (a free one instead).
 A curl command expects a 2xx answer unless its last line ends with a `# -> NNN` comment naming the status.
 """
@@ -18,11 +18,13 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
 import yaml
 
+from mocksnap import sink
 from mocksnap.config import Config
 from mocksnap.testing import MocksnapServer as Server
 from mocksnap.testing import free_port
@@ -48,6 +50,38 @@ def _complete(text: str) -> bool:
     return True
 
 
+SHOWN = re.compile(r"^# (?:\d{3} )?\{")  # an answer shown under its command: `# {...}` or `# 201 {...}`
+SHOWN_PAIR = re.compile(r'"(\w+)": ("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|true|false|null)')
+
+
+def shown_answers(block: str) -> dict[str, str]:
+    """What the block shows a command answers: the `# {...}` lines right under it, by command."""
+    shown: dict[str, str] = {}
+    lines = block.splitlines()
+    pending = ""
+    for at, line in enumerate(lines):
+        if not pending and not line.startswith(RUNS):
+            continue
+        pending = f"{pending}\n{line}" if pending else line
+        if _complete(pending):
+            answer: list[str] = []
+            for after in lines[at + 1 :]:
+                if not (SHOWN.match(after) or (answer and after.startswith("#   "))):
+                    break
+                answer.append(after[1:].strip())
+            if answer:
+                shown[pending] = " ".join(answer)
+            pending = ""
+    return shown
+
+
+def _as_shown(command: str, answer: str, shown: str) -> None:
+    """Each `"name": value` the docs show, where they show it whole (no `...` in it), is in the answer."""
+    for name, value in SHOWN_PAIR.findall(shown):
+        if "..." not in value:
+            assert f'"{name}": {value}' in answer, f"{command}\nshown {name}: {value}, answered {answer}"
+
+
 def _commands(block: str) -> list[str]:
     commands: list[str] = []
     pending = ""
@@ -63,34 +97,35 @@ def _commands(block: str) -> list[str]:
 
 
 @dataclass
-class Group:
-    document: str
+class Stretch:
+    """Commands that run, in order, against one server started with `flags`."""
+
     flags: tuple[str, ...]
     commands: list[str] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return f"{self.document}:{' '.join(self.flags) or 'default'}:{len(self.commands)}"
+    shown: dict[str, str] = field(default_factory=dict)  # what the document shows some of them answer
 
 
-def groups(path: Path) -> list[Group]:
-    """The document's commands by the server they run against, in its order: the default server's first."""
-    name = path.relative_to(ROOT).as_posix()
-    default = Group(name, ())
-    found = [default]
+def stretches(path: Path) -> list[Stretch]:
+    """The document's commands in its order, by the server they run against: a plain `make run` until a
+    block asks for another server, that one for the block, then a plain one again."""
+    found: list[Stretch] = []
     for block in re.findall(r"```sh\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.DOTALL):
         against = AGAINST.match(block)
         if against:
-            found.append(Group(name, tuple(shlex.split(against[1] or "")), _commands(block)))
+            found.append(Stretch(tuple(shlex.split(against[1] or "")), _commands(block)))
+        elif found and not found[-1].flags:
+            found[-1].commands.extend(_commands(block))
         else:
-            default.commands.extend(_commands(block))
-    return [group for group in found if group.commands]
+            found.append(Stretch((), _commands(block)))
+        found[-1].shown.update(shown_answers(block))
+    return [stretch for stretch in found if stretch.commands]
 
 
-GROUPS = [group for document in DOCUMENTS for group in groups(document)]
+RUN_DOCUMENTS = [document for document in DOCUMENTS if stretches(document)]
 
 
 def test_the_readme_has_curl_examples_for_every_endpoint() -> None:
-    text = "\n".join(command for group in groups(README) for command in group.commands)
+    text = "\n".join(command for stretch in stretches(README) for command in stretch.commands)
     for path in (
         "/public/api/v2/chat/",
         "/api/v1/chat/",
@@ -118,7 +153,9 @@ class Sinks:
         self.started: list[tuple[subprocess.Popen[bytes], Path]] = []
 
     def start(self, command: str) -> None:
-        words = shlex.split(command)
+        words = [word for word in shlex.split(command, comments=True) if word != "&"]
+        if "--port" not in words:
+            words += ["--port", str(sink.PORT)]
         written = words[words.index("--port") + 1]
         self.ports[written] = str(free_port())
         words[words.index("--port") + 1] = self.ports[written]
@@ -160,7 +197,7 @@ def sinks(tmp_path: Path) -> Iterator[Sinks]:
     running.stop()
 
 
-def _run_curl(command: str, runnable: str, cwd: Path) -> None:
+def _run_curl(command: str, runnable: str, cwd: Path, shown: str | None = None) -> None:
     expected = EXPECT.search(command)
     # curl writes the status to stderr, so that what the command prints or saves stays as written.
     runnable = runnable.replace("curl ", "curl -w '%{stderr}%{http_code}' ", 1)
@@ -171,6 +208,8 @@ def _run_curl(command: str, runnable: str, cwd: Path) -> None:
         assert status == int(expected[1]), f"{command}\nanswered {status}: {done.stdout}"
     else:
         assert 200 <= status < 300, f"{command}\nanswered {status}: {done.stdout}"
+    if shown is not None:
+        _as_shown(command, done.stdout, shown)
 
 
 def _run_traffic(command: str, runnable: str, cwd: Path, server: Server) -> None:
@@ -188,21 +227,23 @@ def _run_traffic(command: str, runnable: str, cwd: Path, server: Server) -> None
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed (make test installs it)")
-@pytest.mark.parametrize("group", GROUPS, ids=str)
-def test_every_command_works_as_written(
-    spawn: Callable[..., Server], sinks: Sinks, tmp_path: Path, group: Group
+@pytest.mark.parametrize("document", RUN_DOCUMENTS, ids=lambda path: path.relative_to(ROOT).as_posix())
+def test_every_command_works_as_written_in_order(
+    spawn: Callable[..., Server], sinks: Sinks, tmp_path: Path, document: Path
 ) -> None:
-    server = spawn(*group.flags)
-    for command in group.commands:
-        if command.startswith(MOCKSNAP + "sink "):
-            sinks.start(command)
-            continue
-        runnable = sinks.moved(command.replace(BASE, server.base_url))
-        if command.startswith("curl "):
-            _run_curl(command, runnable, tmp_path)
-        else:
-            _run_traffic(command, runnable, tmp_path, server)
-    if sinks.started:  # a group with a receiver sends it webhooks
+    for stretch in stretches(document):
+        server = spawn(*stretch.flags)
+        for command in stretch.commands:
+            if command.startswith(MOCKSNAP + "sink "):
+                sinks.start(command)
+                continue
+            runnable = sinks.moved(command.replace(BASE, server.base_url))
+            if command.startswith("curl "):
+                _run_curl(command, runnable, tmp_path, stretch.shown.get(command))
+            else:
+                _run_traffic(command, runnable, tmp_path, server)
+        assert server.stop() == 0, server.output()
+    if sinks.started:  # a document with a receiver sends it webhooks
         assert sinks.printed(), "the sink got none of the webhooks sent to it"
 
 
@@ -237,3 +278,36 @@ def test_the_ci_recipes_use_what_mocksnap_has() -> None:
     assert set(service["env"]) <= known
     assert "/__admin/health" in runs
     assert any("/__admin/health" in word for word in dockerfile.healthcheck)
+
+
+WRITES = re.compile(r"(?:--out|--payloads|-o|-keyout|-out|(?<!-)>)\s+([\w./-]+)")
+
+
+def test_every_file_the_guides_write_is_one_git_ignores() -> None:
+    patterns = [
+        line.strip().removeprefix("/")
+        for line in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    written = {
+        name
+        for document in DOCUMENTS
+        for block in _blocks(document, "sh")
+        for name in WRITES.findall(block)
+        if not name.startswith("/dev/")
+    }
+    written |= set(re.findall(r"-keyout (\S+) -out (\S+)", README.read_text(encoding="utf-8"))[0])
+    assert {"busy-day.yaml", "hooks.jsonl", "my-world.yaml", "key.pem", "cert.pem"} <= written
+    for name in written:
+        assert any(fnmatch(name, pattern) for pattern in patterns), f"git would offer to commit {name}"
+
+
+def test_a_receiver_is_started_in_the_background_or_in_a_terminal_of_its_own() -> None:
+    """`mocksnap sink` runs until stopped: a reader pasting a block must not be stuck at it."""
+    for document in DOCUMENTS:
+        text = document.read_text(encoding="utf-8")
+        for block in _blocks(document, "sh"):
+            for line in block.splitlines():
+                if line.startswith(MOCKSNAP + "sink"):
+                    before = text[: text.index(block) - len("```sh\n")].rsplit("```", 1)[-1]  # its prose
+                    assert line.rstrip().endswith("&") or "terminal" in before, f"{document.name}: {line}"

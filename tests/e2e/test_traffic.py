@@ -5,8 +5,10 @@ the same bytes in both."""
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -105,10 +107,63 @@ def test_a_second_run_while_one_is_going_is_refused(spawn: Callable[..., Server]
     refused = server.request("POST", "/__admin/traffic", body=body)
     assert refused.status == 409
     stopped = server.request("DELETE", "/__admin/traffic").json()
-    assert stopped["state"] in ("running", "stopped")
+    assert stopped["state"] == "stopped"
+    assert_valid("admin-traffic", stopped)
+    assert server.request("GET", "/__admin/autopilot").json()["enabled"]  # the agents are back
     bad = server.request("POST", "/__admin/traffic", body={"profile": "nope", "duration": "1d"})
     assert (bad.status, bad.json()["code"]) == (400, 400)
     assert "no bundled profile" in bad.json()["message"]
+
+
+def test_ctrl_c_stops_the_run_in_the_server_too_and_exits_130(spawn: Callable[..., Server]) -> None:
+    server = spawn("--clock", "manual", "--start", START)
+    command = [sys.executable, "-m", "mocksnap", "traffic", "--profile", "support-24x7", "--speed", "1"]
+    running = subprocess.Popen(
+        [*command, "--server", server.base_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 20
+    while server.request("GET", "/__admin/traffic").status != 200:
+        assert time.monotonic() < deadline, "the run did not start"
+        time.sleep(0.05)
+    running.send_signal(signal.SIGINT)
+    out, err = running.communicate(timeout=20)
+    assert running.returncode == 130, err
+    assert "Traceback" not in err
+    assert "stopped (Ctrl-C)" in err
+    assert "visitors" in out  # what it had played
+    assert server.request("GET", "/__admin/traffic").json()["state"] == "stopped"
+
+
+def test_a_speed_for_a_server_whose_clock_it_cannot_set_is_refused(spawn: Callable[..., Server]) -> None:
+    server = spawn("--clock", "real")
+    refused = server.request(
+        "POST", "/__admin/traffic", body={"profile": "support-24x7", "duration": "1h", "speed": 60}
+    )
+    assert refused.status == 400
+    assert "speed is for a server on a manual clock" in refused.json()["message"]
+
+
+def test_a_profile_for_another_world_says_which_world_to_serve(spawn: Callable[..., Server]) -> None:
+    server = spawn("--clock", "manual")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mocksnap",
+            "traffic",
+            "--profile",
+            "busy-retail",
+            "--server",
+            server.base_url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()
+    assert "organization 5406213 does not have" in line
+    assert "`mocksnap serve --world retail`" in line
 
 
 def test_an_in_process_day_written_out_is_served_and_is_the_same_bytes_every_time(

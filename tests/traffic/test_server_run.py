@@ -9,7 +9,7 @@ from typing import Any
 
 from mocksnap.clock import ManualClock
 from mocksnap.traffic import profile as profiles
-from mocksnap.traffic.run import ServerRun
+from mocksnap.traffic.run import CHECK_EVERY, ServerRun
 from mocksnap.webhooks.delivery import DeliveryEngine
 from mocksnap.webhooks.dispatch import Dispatcher, Violations
 from mocksnap.world import World
@@ -119,3 +119,29 @@ def test_a_reset_stops_the_run_keeps_its_figures_and_leaves_the_simulated_agents
     assert autopilot.enabled
     assert engine.enqueued == 0
     assert engine.enqueue("integration", "POST", "http://127.0.0.1:9/x", {}).id == "d0000001"
+
+
+def test_while_it_runs_a_sample_of_the_payloads_is_checked_as_in_a_fast_run() -> None:
+    """Checking every payload against its schema costs more than building it: a run checks the first
+    hundred of each schema and then one in CHECK_EVERY, and the server checks every one again after it."""
+
+    async def main() -> tuple[int, int, int]:
+        world = World(default_document(), ManualClock(START), seed=7)
+        engine = DeliveryEngine(world.scheduler, transport=Receiver(200))
+        violations = Violations()
+        Dispatcher(world, engine, violations)
+        world.scheduler.start(asyncio.get_running_loop())
+        engine.start(asyncio.get_running_loop())
+        run = ServerRun(
+            world, engine, Autopilot(), profiles.load("support-24x7"), seed=7, duration_s=3600,
+            webhooks="http://127.0.0.1:9/hooks", violations=violations,
+        )  # fmt: skip
+        before = violations.check_every
+        run.start()
+        during = violations.check_every
+        assert run._task is not None
+        await run._task
+        await engine.stop()
+        return before, during, violations.check_every
+
+    assert asyncio.run(main()) == (1, CHECK_EVERY, 1)
