@@ -467,6 +467,7 @@ class Record:
     headers: dict[str, str]  # names lowercased
     body: bytes
     at: float  # time.monotonic() when it arrived
+    target: str = ""  # the path and query exactly as they came on the request line, encoding and all
 
     @property
     def json(self) -> Any:
@@ -488,6 +489,8 @@ class Answer:
     body: bytes = b"ok"
     content_type: str = "text/plain"
     delay: float = 0.0  # seconds to wait before answering: a slow receiver
+    headers: dict[str, str] = field(default_factory=dict)  # more headers (a redirect's Location ...)
+    trickle: float = 0.0  # seconds between one byte of the body and the next: a receiver that trickles
 
 
 def _summary(records: list[Record], most: int = 20) -> str:
@@ -534,6 +537,7 @@ class WebhookSink:
                     {name.lower(): value for name, value in self.headers.items()},
                     self.rfile.read(length) if length else b"",
                     time.monotonic(),
+                    self.path,
                 )
                 with sink._arrived:
                     sink._records.append(record)
@@ -546,8 +550,15 @@ class WebhookSink:
                     self.send_response(answer.status)
                     self.send_header("Content-Type", answer.content_type)
                     self.send_header("Content-Length", str(len(answer.body)))
+                    for name, value in answer.headers.items():
+                        self.send_header(name, value)
                     self.end_headers()
-                    self.wfile.write(answer.body)
+                    step = 1 if answer.trickle else max(1, len(answer.body))
+                    for start in range(0, len(answer.body), step):
+                        self.wfile.write(answer.body[start : start + step])
+                        if answer.trickle:
+                            self.wfile.flush()
+                            time.sleep(answer.trickle)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
@@ -579,12 +590,24 @@ class WebhookSink:
             self._failures.extend([status] * count)
 
     def respond(
-        self, path: str, body: bytes | str, status: int = 200, content_type: str = "text/plain"
+        self,
+        path: str,
+        body: bytes | str,
+        status: int = 200,
+        content_type: str = "text/plain",
+        *,
+        headers: dict[str, str] | None = None,
+        trickle: float = 0.0,
     ) -> None:
-        """Answer every request to `path` with this (a Get Contact lookup's answer, say)."""
+        """Answer every request to `path` with this (a Get Contact lookup's answer, a redirect with its
+        Location in `headers`, an answer that trickles a byte every `trickle` seconds)."""
         with self._arrived:
             self._answers[path] = Answer(
-                status, body.encode() if isinstance(body, str) else body, content_type
+                status,
+                body.encode() if isinstance(body, str) else body,
+                content_type,
+                headers=dict(headers or {}),
+                trickle=trickle,
             )
 
     def records(self, path: str | None = None) -> list[Record]:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mocksnap.clock import ManualClock, Scheduler, iso
-from mocksnap.webhooks.delivery import GIVE_UP_AFTER_S, DeliveryEngine
+from mocksnap.webhooks.delivery import GIVE_UP_AFTER_S, DeliveryEngine, wire_url
 from tests.webhooks.receiver import Receiver
 
 START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -274,3 +274,18 @@ def test_giving_up_after_two_hours_calls_the_failure_handler(receiver: Receiver)
         await engine.stop()
 
     run(scenario)
+
+
+@pytest.mark.parametrize(
+    ("given", "on_the_wire"),
+    [
+        (
+            "http://h/c?email=a%40b.com&url=http%3A%2F%2Fx.io%2F",
+            "http://h/c?email=a%40b.com&url=http%3A%2F%2Fx.io%2F",
+        ),
+        ("http://h/c?email=a@b.com", "http://h/c?email=a@b.com"),
+        ("http://h/ça va?q=é", "http://h/%C3%A7a%20va?q=%C3%A9"),
+    ],
+)
+def test_a_url_goes_out_as_given_only_what_a_url_cannot_hold_encoded(given: str, on_the_wire: str) -> None:
+    assert wire_url(given) == on_the_wire
