@@ -504,6 +504,9 @@ def _summary(records: list[Record], most: int = 20) -> str:
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    # Room for the connections a busy run opens at one instant (one per bot chat): with the default of 5
+    # the kernel drops the rest, and their senders wait seconds to try again.
+    request_queue_size = 1024
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A sender that went away mid-request (a reset cancels the deliveries under way) is no error here.

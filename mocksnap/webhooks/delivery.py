@@ -252,6 +252,18 @@ class DeliveryEngine:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
+    async def answered(self) -> None:
+        """Until no attempt is under way whose answer changes the world (a bot's reply, a Get Contact
+        lookup: those with an answer or failure handler), those that such answers start included. A clock
+        that moves faster than real time waits for these before its next timer, so that an answer is applied
+        at the instant it was asked for, as it would be on a real clock; the others (an Integration API POST)
+        go on meanwhile."""
+        while waiting := [task for task, lane in self._tasks.items() if self._answers_matter(lane)]:
+            await asyncio.gather(*waiting, return_exceptions=True)
+
+    def _answers_matter(self, lane: str) -> bool:
+        return any(d.on_answer is not None or d.on_failure is not None for d in self._queues.get(lane, ()))
+
     def reset(self) -> None:
         """Forget every delivery, and count them from d0000001 again (as a reset world draws its ids anew);
         attempts under way are cancelled."""

@@ -289,3 +289,30 @@ def test_giving_up_after_two_hours_calls_the_failure_handler(receiver: Receiver)
 )
 def test_a_url_goes_out_as_given_only_what_a_url_cannot_hold_encoded(given: str, on_the_wire: str) -> None:
     assert wire_url(given) == on_the_wire
+
+
+def test_answered_waits_for_the_calls_whose_answers_change_the_world_only(receiver: Receiver) -> None:
+    async def scenario() -> None:
+        engine = engine_on_manual_clock()
+        engine.start(asyncio.get_running_loop())
+        receiver.hang_next(1, 0.5)
+        posted = engine.enqueue("integration", "POST", f"{receiver.url}/case", {}, b"x")
+        await asyncio.sleep(0.05)
+        await engine.answered()
+        assert posted.status == "delivering"  # nothing hangs on its answer
+        heard: list[bytes] = []
+        receiver.hang_next(1, 0.2)
+        lookup = engine.enqueue(
+            "get_contact",
+            "GET",
+            f"{receiver.url}/contact",
+            {},
+            on_answer=lambda d: heard.append(d.response_body),
+        )
+        await engine.answered()
+        assert (lookup.status, heard) == ("delivered", [b"ok"])
+        await engine.idle()
+        assert posted.status == "delivered"
+        await engine.stop()
+
+    run(scenario)
