@@ -8,7 +8,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 from mocksnap import __version__
-from mocksnap.config import CLOCKS, Config, parse_instant, parse_public_url, parse_rate
+from mocksnap.config import CLOCKS, Config, parse_address, parse_instant, parse_public_url, parse_rate
 from mocksnap.world import DocumentError, World
 from mocksnap.world.models import AGENT_ID_PREFIX
 
@@ -60,6 +60,12 @@ def _parser(defaults: Config) -> argparse.ArgumentParser:
         type=parse_public_url,
         default=defaults.public_url,
         help="where mocksnap is reached; case links (Integration, Logs APIs) go to its /viewcase",
+    )
+    serve.add_argument(
+        "--smtp",
+        type=parse_address,
+        default=defaults.smtp,
+        help="HOST:PORT of an SMTP server to send the emails to (default: kept, not sent)",
     )
     serve.add_argument(
         "--no-access-log",

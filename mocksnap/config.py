@@ -28,6 +28,14 @@ def parse_rate(text: str) -> float:
     return float(match[1]) / (60 if per_minute else 1)
 
 
+def parse_address(text: str) -> str:
+    """`HOST:PORT` (an SMTP server's), as given once checked."""
+    host, _, port = text.strip().rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{text!r} is not an address such as 127.0.0.1:1025")
+    return text.strip()
+
+
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -70,6 +78,7 @@ class Config:
     delivery_timeout: float = 10.0  # seconds for one webhook attempt
     delivery_log_size: int = 10_000
     public_url: str | None = None  # where mocksnap is reached from outside: case links point at its /viewcase
+    smtp: str | None = None  # HOST:PORT that emails are sent to; None: they are kept, not sent
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -98,6 +107,7 @@ class Config:
             public_url=parse_public_url(env["MOCKSNAP_PUBLIC_URL"])
             if env.get("MOCKSNAP_PUBLIC_URL")
             else None,
+            smtp=parse_address(env["MOCKSNAP_SMTP"]) if env.get("MOCKSNAP_SMTP") else None,
         )
 
     @property

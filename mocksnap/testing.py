@@ -3,7 +3,7 @@
 - `start_server()` runs a real `mocksnap serve` on a free port of 127.0.0.1 (on a manual clock unless told
   otherwise) and waits until it answers; `MocksnapServer.request()` is a small HTTP client for it.
 - `Mocksnap` wraps a running server with the control API: the organization's credentials, the clock, webhook
-  subscriptions, the request journal and the delivery log.
+  subscriptions, the request journal, the delivery log and the emails.
 - `WebhookSink` is a real HTTP receiver on 127.0.0.1 that records every request, and can fail on demand.
 - `validate(payload, schema_name)` checks a document against one of mocksnap's JSON Schemas.
 
@@ -424,6 +424,35 @@ class Mocksnap:
                 f"GET {path} answered {answer.status}: {answer.body.decode(errors='replace')}"
             )
         return answer.json()[what]
+
+    def emails(
+        self,
+        kind: str | None = None,
+        status: str | None = None,
+        to: str | None = None,
+        widget_id: str | None = None,
+        case_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every email the server wrote, oldest first, sent over SMTP (`--smtp`) or kept: `to`, `subject`,
+        `body`, `caseId`, `deliveryId`, `status` (kept, queued, sending, sent, failed), `smtpReply`, `error`.
+        `kind` is transcript, offline_message, email_fallback or visitor_transcript; `to` a glob."""
+        query = _query(kind=kind, status=status, to=to, widgetId=widget_id, caseId=case_id)
+        return self._admin("GET", f"/__admin/emails{query}")["emails"]
+
+    def wait_for_emails(
+        self,
+        kind: str | None = None,
+        status: str | None = None,
+        to: str | None = None,
+        widget_id: str | None = None,
+        case_id: str | None = None,
+        count: int = 1,
+        timeout: float = 5.0,
+    ) -> list[dict[str, Any]]:
+        """The matching emails once there are `count` of them; fails at the timeout."""
+        return self._wait(
+            "emails", count, timeout, kind=kind, status=status, to=to, widgetId=widget_id, caseId=case_id
+        )
 
     def wait_for_requests(
         self, method: str | None = None, path: str | None = None, count: int = 1, timeout: float = 5.0

@@ -211,6 +211,8 @@ class DeliveryEngine:
         self.enqueued = 0  # how many deliveries were ever queued (the id of the last one)
         self.enqueued_by_kind: Counter[str] = Counter()  # the same, by kind
         self.given_up = 0  # how many deliveries ever ended failed or email_fallback (the log forgets them)
+        # Told of every delivery that ends failed or email_fallback (the email fallback is written there).
+        self.given_up_listeners: list[Callable[[Delivery], None]] = []
         self._queues: dict[str, deque[Delivery]] = {}
         self._draining: set[str] = set()  # lanes whose head is being attempted or waits for a retry
         self._tasks: dict[asyncio.Task, str] = {}  # the attempts under way, and the lane each one drains
@@ -478,9 +480,10 @@ class DeliveryEngine:
 
     def _failed(self, delivery: Delivery) -> None:
         self.given_up += 1
-        if delivery.on_failure is not None:
+        handlers = [delivery.on_failure] if delivery.on_failure is not None else []
+        for handler in [*handlers, *self.given_up_listeners]:
             try:
-                delivery.on_failure(delivery)
+                handler(delivery)
             except Exception:
                 log.exception("handling the failure of delivery %s failed", delivery.id)
 
