@@ -191,14 +191,14 @@ class Outbox:
                 async with asyncio.timeout(self.timeout):
                     email.smtp_reply = await self._send(email)
                 email.status = "sent"
-            except (
-                Exception
-            ) as error:  # a refused connection or a refusal is the email's outcome, not a crash
+            # A refused connection or a refused message is the email's outcome, not a crash.
+            except Exception as error:
                 email.status = "failed"
+                timed_out = isinstance(error, TimeoutError)
                 email.error = (
                     f"no answer within {self.timeout:g} s"
-                    if isinstance(error, TimeoutError)
-                    else (f"{type(error).__name__}: {error}".strip())
+                    if timed_out
+                    else f"{type(error).__name__}: {error}"
                 )
                 log.warning("email %s to %s not sent: %s", email.id, email.to, email.error)
                 await self._disconnect()
