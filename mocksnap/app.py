@@ -18,11 +18,13 @@ from mocksnap.clock import Clock, make_clock
 from mocksnap.config import Config
 from mocksnap.faults import FaultMiddleware, Faults
 from mocksnap.journal import Journal, JournalMiddleware
+from mocksnap.mail import Outbox
 from mocksnap.web.assets import StaticAsset
 from mocksnap.web.feed import LiveFeed
 from mocksnap.web.pages import Page, Stats
 from mocksnap.webhooks.delivery import DeliveryEngine
 from mocksnap.webhooks.dispatch import Dispatcher, Violations
+from mocksnap.webhooks.emails import EmailDispatcher
 from mocksnap.world import World
 from mocksnap.world import document as world_document
 from mocksnap.world.errors import Invalid, NotFound, WorldError
@@ -79,20 +81,24 @@ async def _unexpected(
 
 
 class Lifespan:
-    """The scheduler and the delivery engine work on the server's event loop, once there is one."""
+    """The scheduler, the delivery engine and the outbox work on the server's event loop, once there is
+    one."""
 
-    def __init__(self, world: World, engine: DeliveryEngine) -> None:
+    def __init__(self, world: World, engine: DeliveryEngine, outbox: Outbox) -> None:
         self.world = world
         self.engine = engine
+        self.outbox = outbox
 
     async def process_startup(self, scope: dict, event: dict) -> None:
         loop = asyncio.get_running_loop()
         self.world.scheduler.start(loop)
         self.engine.start(loop)
+        self.outbox.start(loop)
 
     async def process_shutdown(self, scope: dict, event: dict) -> None:
         self.world.scheduler.stop()
         await self.engine.stop()
+        await self.outbox.stop()
 
 
 def create_app(config: Config | None = None, world: World | None = None) -> falcon.asgi.App:
@@ -107,10 +113,14 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
         world.scheduler, timeout=config.delivery_timeout, log_size=config.delivery_log_size, faults=faults
     )
     violations = Violations()
+    outbox = Outbox(
+        world.clock, config.smtp, timeout=config.delivery_timeout, log_size=config.delivery_log_size
+    )
     Dispatcher(world, engine, violations)
     BotBridge(world, engine, violations)
+    EmailDispatcher(world, engine, outbox)
     # The faults come after the journal, which then records a faulted request as it was answered.
-    middleware = [Lifespan(world, engine), JournalMiddleware(journal), FaultMiddleware(faults)]
+    middleware = [Lifespan(world, engine, outbox), JournalMiddleware(journal), FaultMiddleware(faults)]
     app = falcon.asgi.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True
     # Every body sets its own type; an empty one (the Visitor Chat 404, a DELETE) then goes without.
@@ -132,15 +142,19 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
 
     app.add_route("/__admin/health", admin.Health(world))
     app.add_route("/__admin/openapi.json", OpenApiDocument())
-    app.add_route("/__admin/reset", admin.Reset(world, journal, autopilot, engine, violations, faults))
+    app.add_route(
+        "/__admin/reset", admin.Reset(world, journal, autopilot, engine, violations, faults, outbox)
+    )
     app.add_route("/__admin/world", admin.WorldDocument(world))
     app.add_route("/__admin/events", admin.Events(world))
     app.add_route("/__admin/clock", admin.Clock(world))
-    app.add_route("/__admin/clock/advance", admin.ClockAdvance(world, engine))
+    app.add_route("/__admin/clock/advance", admin.ClockAdvance(world, engine, outbox))
     app.add_route("/__admin/deliveries", admin.Deliveries(engine))
     app.add_route("/__admin/deliveries/wait", admin.Deliveries(engine), suffix="wait")
     app.add_route("/__admin/deliveries/{delivery_id}", admin.DeliveryDetail(engine))
     app.add_route("/__admin/deliveries/{delivery_id}/redeliver", admin.Redeliver(engine))
+    app.add_route("/__admin/emails", admin.Emails(outbox))
+    app.add_route("/__admin/emails/wait", admin.Emails(outbox), suffix="wait")
     app.add_route("/__admin/violations", admin.ViolationList(violations))
     app.add_route("/__admin/stats", Stats(world, engine, violations))
     app.add_route("/__admin/requests", admin.Requests(journal))

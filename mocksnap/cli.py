@@ -12,6 +12,7 @@ from mocksnap.config import (
     CLOCKS,
     Config,
     SettingError,
+    parse_address,
     parse_clock,
     parse_instant,
     parse_port,
@@ -93,6 +94,12 @@ def _parser(defaults: Config) -> tuple[argparse.ArgumentParser, dict[str, argpar
         type=flag_type(parse_public_url),
         default=defaults.public_url,
         help="where mocksnap is reached; case links (Integration, Logs APIs) go to its /viewcase",
+    )
+    serve.add_argument(
+        "--smtp",
+        type=parse_address,
+        default=defaults.smtp,
+        help="HOST:PORT of an SMTP server to send the emails to (default: kept, not sent)",
     )
     serve.add_argument(
         "--no-access-log",

@@ -82,6 +82,14 @@ def parse_clock(text: str) -> str:
     return text
 
 
+def parse_address(text: str) -> str:
+    """`HOST:PORT` (an SMTP server's), as given once checked."""
+    host, _, port = text.strip().rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{text!r} is not an address such as 127.0.0.1:1025")
+    return text.strip()
+
+
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -135,6 +143,7 @@ class Config:
     delivery_timeout: float = 10.0  # seconds for one webhook attempt
     delivery_log_size: int = 10_000
     public_url: str | None = None  # where mocksnap is reached from outside: case links point at its /viewcase
+    smtp: str | None = None  # HOST:PORT that emails are sent to; None: they are kept, not sent
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -165,6 +174,7 @@ class Config:
                 env, "MOCKSNAP_DELIVERY_LOG_SIZE", parse_size, defaults.delivery_log_size
             ),
             public_url=_setting(env, "MOCKSNAP_PUBLIC_URL", parse_public_url, defaults.public_url),
+            smtp=_setting(env, "MOCKSNAP_SMTP", parse_address, defaults.smtp),
         )
 
     @property

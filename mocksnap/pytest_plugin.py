@@ -5,8 +5,9 @@
 - `mocksnap` (each test): that server's world reset to the one it started with; a `mocksnap.testing.Mocksnap`.
 - `webhook_sink` (each test): a `mocksnap.testing.WebhookSink`, closed after the test.
 
-`--mocksnap-world PATH`, `--mocksnap-seed N` and `--mocksnap-start ISO8601` (or the ini options
-`mocksnap_world`, `mocksnap_seed`, `mocksnap_start`) choose what the server starts with.
+`--mocksnap-world PATH`, `--mocksnap-seed N`, `--mocksnap-start ISO8601` and `--mocksnap-smtp HOST:PORT` (or
+the ini options `mocksnap_world`, `mocksnap_seed`, `mocksnap_start`, `mocksnap_smtp`) choose what the server
+starts with. `mocksnap.emails()` and `mocksnap.wait_for_emails()` read the emails it wrote.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ OPTIONS = {
     "world": "world document the server serves (YAML or JSON; default: mocksnap's default world)",
     "seed": "seed of every random choice of the server (default 0)",
     "start": "first instant of the server's manual clock, ISO 8601 (default 2026-11-23T09:30:00Z)",
+    "smtp": "HOST:PORT of an SMTP server the server sends its emails to (default: kept, not sent)",
 }
 
 

@@ -3,7 +3,7 @@
 - `start_server()` runs a real `mocksnap serve` on a free port of 127.0.0.1 (on a manual clock unless told
   otherwise) and waits until it answers; `MocksnapServer.request()` is a small HTTP client for it.
 - `Mocksnap` wraps a running server with the control API: the organization's credentials, the clock, webhook
-  subscriptions, the request journal and the delivery log.
+  subscriptions, the request journal, the delivery log and the emails.
 - `WebhookSink` is a real HTTP receiver on 127.0.0.1 that records every request, and can fail on demand.
 - `validate(payload, schema_name)` checks a document against one of mocksnap's JSON Schemas.
 
@@ -425,6 +425,35 @@ class Mocksnap:
             )
         return answer.json()[what]
 
+    def emails(
+        self,
+        kind: str | None = None,
+        status: str | None = None,
+        to: str | None = None,
+        widget_id: str | None = None,
+        case_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every email the server wrote, oldest first, sent over SMTP (`--smtp`) or kept: `to`, `subject`,
+        `body`, `caseId`, `deliveryId`, `status` (kept, queued, sending, sent, failed), `smtpReply`, `error`.
+        `kind` is transcript, offline_message, email_fallback or visitor_transcript; `to` a glob."""
+        query = _query(kind=kind, status=status, to=to, widgetId=widget_id, caseId=case_id)
+        return self._admin("GET", f"/__admin/emails{query}")["emails"]
+
+    def wait_for_emails(
+        self,
+        kind: str | None = None,
+        status: str | None = None,
+        to: str | None = None,
+        widget_id: str | None = None,
+        case_id: str | None = None,
+        count: int = 1,
+        timeout: float = 5.0,
+    ) -> list[dict[str, Any]]:
+        """The matching emails once there are `count` of them; fails at the timeout."""
+        return self._wait(
+            "emails", count, timeout, kind=kind, status=status, to=to, widgetId=widget_id, caseId=case_id
+        )
+
     def wait_for_requests(
         self, method: str | None = None, path: str | None = None, count: int = 1, timeout: float = 5.0
     ) -> list[dict[str, Any]]:
@@ -467,6 +496,7 @@ class Record:
     headers: dict[str, str]  # names lowercased
     body: bytes
     at: float  # time.monotonic() when it arrived
+    target: str = ""  # the path and query exactly as they came on the request line, encoding and all
 
     @property
     def json(self) -> Any:
@@ -488,6 +518,8 @@ class Answer:
     body: bytes = b"ok"
     content_type: str = "text/plain"
     delay: float = 0.0  # seconds to wait before answering: a slow receiver
+    headers: dict[str, str] = field(default_factory=dict)  # more headers (a redirect's Location ...)
+    trickle: float = 0.0  # seconds between one byte of the body and the next: a receiver that trickles
 
 
 def _summary(records: list[Record], most: int = 20) -> str:
@@ -501,6 +533,9 @@ def _summary(records: list[Record], most: int = 20) -> str:
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    # Room for the connections a busy run opens at one instant (one per bot chat): with the default of 5
+    # the kernel drops the rest, and their senders wait seconds to try again.
+    request_queue_size = 1024
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A sender that went away mid-request (a reset cancels the deliveries under way) is no error here.
@@ -534,6 +569,7 @@ class WebhookSink:
                     {name.lower(): value for name, value in self.headers.items()},
                     self.rfile.read(length) if length else b"",
                     time.monotonic(),
+                    self.path,
                 )
                 with sink._arrived:
                     sink._records.append(record)
@@ -546,8 +582,15 @@ class WebhookSink:
                     self.send_response(answer.status)
                     self.send_header("Content-Type", answer.content_type)
                     self.send_header("Content-Length", str(len(answer.body)))
+                    for name, value in answer.headers.items():
+                        self.send_header(name, value)
                     self.end_headers()
-                    self.wfile.write(answer.body)
+                    step = 1 if answer.trickle else max(1, len(answer.body))
+                    for start in range(0, len(answer.body), step):
+                        self.wfile.write(answer.body[start : start + step])
+                        if answer.trickle:
+                            self.wfile.flush()
+                            time.sleep(answer.trickle)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
@@ -579,12 +622,24 @@ class WebhookSink:
             self._failures.extend([status] * count)
 
     def respond(
-        self, path: str, body: bytes | str, status: int = 200, content_type: str = "text/plain"
+        self,
+        path: str,
+        body: bytes | str,
+        status: int = 200,
+        content_type: str = "text/plain",
+        *,
+        headers: dict[str, str] | None = None,
+        trickle: float = 0.0,
     ) -> None:
-        """Answer every request to `path` with this (a Get Contact lookup's answer, say)."""
+        """Answer every request to `path` with this (a Get Contact lookup's answer, a redirect with its
+        Location in `headers`, an answer that trickles a byte every `trickle` seconds)."""
         with self._arrived:
             self._answers[path] = Answer(
-                status, body.encode() if isinstance(body, str) else body, content_type
+                status,
+                body.encode() if isinstance(body, str) else body,
+                content_type,
+                headers=dict(headers or {}),
+                trickle=trickle,
             )
 
     def records(self, path: str | None = None) -> list[Record]:

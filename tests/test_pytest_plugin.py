@@ -141,3 +141,23 @@ def test_a_new_project_installs_mocksnap_and_its_first_test_passes_under_xdist(
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "2 passed" in run.stdout
+
+
+def test_a_users_test_reads_the_emails_of_the_server(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        from urllib.request import Request, urlopen
+
+        def test_an_offline_message_is_emailed(mocksnap):
+            widget, key = mocksnap.org.widgets[1], {"x-api-key": mocksnap.org.visitorApiKey}
+            query = f"widgetId={widget}&email=kim@example.com&visitorMessage=hi&isOffline=true"
+            urlopen(Request(f"{mocksnap.base_url}/api/v1/chat?{query}", b"", key))
+            [email] = mocksnap.wait_for_emails(kind="offline_message")
+            assert (email["to"], email["status"]) == ("sales@example.com", "kept")
+            assert mocksnap.emails(to="*@example.com") == [email]
+
+        def test_reset_empties_them(mocksnap):
+            assert mocksnap.emails() == []
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)

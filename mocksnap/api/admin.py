@@ -18,6 +18,7 @@ from mocksnap.clock import ManualClock, iso
 from mocksnap.errors import ApiError
 from mocksnap.faults import Faults
 from mocksnap.journal import Journal
+from mocksnap.mail import Outbox
 from mocksnap.webhooks.delivery import DeliveryEngine
 from mocksnap.webhooks.dispatch import Violations
 from mocksnap.world import DocumentError, World
@@ -30,6 +31,7 @@ YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yam
 WAIT_SECONDS = 5.0
 MAX_WAIT_SECONDS = 60.0
 DELIVERY_FILTERS = ("kind", "status", "url", "widgetId", "caseId")
+EMAIL_FILTERS = ("kind", "status", "to", "widgetId", "caseId")
 
 
 def organization(world: World, org_id: str) -> Organization:
@@ -71,8 +73,8 @@ class Health:
 
 
 class Reset:
-    """Back to the started world: its document, no cases, the journal emptied, the simulated agents on, no
-    faults."""
+    """Back to the started world: its document, no cases, the journal, delivery log and outbox emptied, the
+    simulated agents on, no faults."""
 
     def __init__(
         self,
@@ -82,6 +84,7 @@ class Reset:
         engine: DeliveryEngine,
         violations: Violations,
         faults: Faults,
+        outbox: Outbox,
     ) -> None:
         self.world = world
         self.journal = journal
@@ -89,6 +92,7 @@ class Reset:
         self.engine = engine
         self.violations = violations
         self.faults = faults
+        self.outbox = outbox
 
     async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         self.world.reset()
@@ -97,6 +101,7 @@ class Reset:
         self.engine.reset()
         self.violations.clear()
         self.faults.reset()
+        self.outbox.reset()
         send_json(resp, health_view(self.world))
 
 
@@ -164,11 +169,12 @@ class Clock:
 
 class ClockAdvance:
     """POST /__admin/clock/advance {"seconds": N}: every timer that falls due runs, in time order, and the
-    deliveries it starts are attempted, before the answer."""
+    deliveries it starts are attempted, before the answer; so are the emails written meanwhile sent."""
 
-    def __init__(self, world: World, engine: DeliveryEngine) -> None:
+    def __init__(self, world: World, engine: DeliveryEngine, outbox: Outbox) -> None:
         self.world = world
         self.engine = engine
+        self.outbox = outbox
 
     async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         body = checked("admin-clock-advance-request", await json_body(req))
@@ -177,6 +183,7 @@ class ClockAdvance:
                 409, f"the clock is {self.world.clock.mode}; only a manual clock is advanced by hand"
             )
         ran = await self.world.scheduler.advance_async(body["seconds"], settle=self.engine.idle)
+        await self.outbox.idle()
         send_json(resp, {**clock_view(self.world), "timersRun": ran})
 
 
@@ -333,7 +340,7 @@ class CaseAction:
 
     accept {"agentId"} | messages {"agentId", "text", "translations"} | typing {"agentId", "typing"} |
     transfer {"agentId"} or {"widgetId"} | labels {"name", "value"} | close {"endedBy"} |
-    survey {"score", "comment"}
+    survey {"score", "comment"} | transcript {"email"} (the visitor asks for a copy of the transcript)
     """
 
     def __init__(self, world: World) -> None:
@@ -342,7 +349,16 @@ class CaseAction:
     async def on_post(
         self, req: falcon.asgi.Request, resp: falcon.asgi.Response, case_id: str, action: str
     ) -> None:
-        if action not in ("accept", "messages", "typing", "transfer", "labels", "close", "survey"):
+        if action not in (
+            "accept",
+            "messages",
+            "typing",
+            "transfer",
+            "labels",
+            "close",
+            "survey",
+            "transcript",
+        ):
             raise ApiError(404, f"no case action {action}")
         case = self.world.case(case_id)
         body = checked(f"admin-case-actions#/$defs/{action}", await json_body(req))
@@ -362,6 +378,8 @@ class CaseAction:
                 world.close(case, body.get("endedBy", "agent"))
             case "survey":
                 world.survey(case, body["score"], body.get("comment"))
+            case "transcript":
+                world.request_transcript(case, body["email"])
         send_json(resp, case_view(world, case))
 
 
@@ -485,6 +503,27 @@ class Redeliver:
         if delivery_id not in self.engine.log:
             raise ApiError(404, f"no delivery {delivery_id}")
         send_json(resp, self.engine.redeliver(delivery_id).detail(), 201)
+
+
+class Emails:
+    """GET /__admin/emails?kind=&status=&to=<glob>&widgetId=&caseId=: every email written, sent or not, oldest
+    first; GET /__admin/emails/wait with the same filters and count=N&timeout=S (the suffix "wait")."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+
+    def _send(self, resp: falcon.asgi.Response, filters: dict[str, str | None], status: int = 200) -> None:
+        found = self.outbox.find(**filters)
+        send_json(resp, {"emails": [email.as_dict() for email in found]}, status)
+
+    async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        self._send(resp, {name: req.get_param(name) for name in EMAIL_FILTERS})
+
+    async def on_get_wait(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        filters = {name: req.get_param(name) for name in EMAIL_FILTERS}
+        count, timeout = wait_params(req)
+        met = await self.outbox.changes.wait_until(lambda: len(self.outbox.find(**filters)) >= count, timeout)
+        self._send(resp, filters, 200 if met else 408)
 
 
 class ViolationList:

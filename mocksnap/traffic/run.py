@@ -245,7 +245,9 @@ class ServerRun:
                 done = 0.0
                 while done < total and not self.traffic.over:
                     step = min(total - done, self.speed * 0.1 if self.speed else STEP_S)
-                    await self.world.scheduler.advance_async(step)
+                    # Each timer waits for the bot calls and lookups it started: their answers are due
+                    # before the next one, which could otherwise close a chat the bot never got to answer.
+                    await self.world.scheduler.advance_async(step, settle=self.engine.answered)
                     done += step
                     await asyncio.sleep(0.1 if self.speed else 0)
             else:

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from fnmatch import fnmatchcase
 from typing import Any, Protocol
+from urllib.parse import quote
 
 from mocksnap.changes import Changes
 from mocksnap.clock import Clock, Scheduler, iso
@@ -73,32 +74,53 @@ class FaultHook(Protocol):
 class AiohttpTransport:
     """HTTP over one pooled aiohttp session, opened on first use (aiohttp is slow to import).
 
-    A URL has at most one attempt under way (deliveries to it go in order), so the pool is sized by URLs, with
-    no limit per host; and the timeout covers connecting and each wait for the answer, not the wait for a
-    pooled connection, so that a busy pool never fails an attempt that was never sent.
+    One time limit bounds each attempt: connecting, sending, and reading the whole answer, so that a receiver
+    that trickles its answer byte by byte is cut off at the limit like one that never answers. Waiting for a
+    free connection comes before it (at most `connections` requests are under way at once), so that a busy
+    pool never fails an attempt that was never sent. The URL goes out as given, already encoded (see
+    `wire_url`), and a redirect is an answer like any other: no request ever follows a Location.
     """
 
     def __init__(self, connections: int = 256) -> None:
         self._connections = connections
         self._session: Any = None
+        self._slots: asyncio.Semaphore | None = None
 
     async def send(
         self, method: str, url: str, headers: dict[str, str], body: bytes, timeout: float
     ) -> tuple[int, dict[str, str], bytes]:
         import aiohttp
+        from yarl import URL
 
         if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=self._connections, limit_per_host=0)
+            connector = aiohttp.TCPConnector(limit=0)  # the slots limit the connections in use
             self._session = aiohttp.ClientSession(connector=connector, auto_decompress=True)
-        limits = aiohttp.ClientTimeout(total=None, sock_connect=timeout, sock_read=timeout)
-        async with self._session.request(
-            method, url, data=body or None, headers=headers, timeout=limits
-        ) as response:
+            self._slots = asyncio.Semaphore(self._connections)
+        assert self._slots is not None
+        async with (
+            self._slots,
+            asyncio.timeout(timeout),
+            self._session.request(
+                method,
+                URL(url, encoded=True),
+                data=body or None,
+                headers=headers,
+                allow_redirects=False,
+                timeout=aiohttp.ClientTimeout(total=None),
+            ) as response,
+        ):
             return response.status, dict(response.headers), await response.read()
 
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
+
+
+def wire_url(url: str) -> str:
+    """The URL as it goes on the wire: what is already percent-encoded stays as it is (`%40` is not decoded
+    to `@`), and only what may not appear in a URL (spaces, non-ASCII) is encoded, so that the delivery log
+    shows the very bytes the receiver gets."""
+    return quote(url, safe="!#$%&'()*+,/:;=?@[]~")
 
 
 @dataclass
@@ -107,6 +129,7 @@ class Attempt:
     status: int | None
     latency_ms: float
     error: str | None = None
+    location: str | None = None  # the Location of a redirect, which is not followed
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -114,6 +137,7 @@ class Attempt:
             "status": self.status,
             "latencyMs": round(self.latency_ms, 3),
             "error": self.error,
+            **({"location": self.location} if self.location is not None else {}),
         }
 
 
@@ -188,6 +212,8 @@ class DeliveryEngine:
         self.enqueued_by_kind: Counter[str] = Counter()  # the same, by kind
         self.given_up = 0  # how many deliveries ever ended failed or email_fallback (the log forgets them)
         self.retrying: set[int] = set()  # numbers of the deliveries waiting for a retry (the log may be long)
+        # Told of every delivery that ends failed or email_fallback (the email fallback is written there).
+        self.given_up_listeners: list[Callable[[Delivery], None]] = []
         self._queues: dict[str, deque[Delivery]] = {}
         self._draining: set[str] = set()  # lanes whose head is being attempted or waits for a retry
         self._tasks: dict[asyncio.Task, str] = {}  # the attempts under way, and the lane each one drains
@@ -229,6 +255,18 @@ class DeliveryEngine:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
+    async def answered(self) -> None:
+        """Until no attempt is under way whose answer changes the world (a bot's reply, a Get Contact
+        lookup: those with an answer or failure handler), those that such answers start included. A clock
+        that moves faster than real time waits for these before its next timer, so that an answer is applied
+        at the instant it was asked for, as it would be on a real clock; the others (an Integration API POST)
+        go on meanwhile."""
+        while waiting := [task for task, lane in self._tasks.items() if self._answers_matter(lane)]:
+            await asyncio.gather(*waiting, return_exceptions=True)
+
+    def _answers_matter(self, lane: str) -> bool:
+        return any(d.on_answer is not None or d.on_failure is not None for d in self._queues.get(lane, ()))
+
     def reset(self) -> None:
         """Forget every delivery, and count them from d0000001 again (as a reset world draws its ids anew);
         attempts under way are cancelled."""
@@ -264,6 +302,7 @@ class DeliveryEngine:
     ) -> Delivery:
         self.enqueued = next(self._ids)
         self.enqueued_by_kind[kind] += 1
+        url = wire_url(url)
         delivery = Delivery(
             id=f"d{self.enqueued:07d}",
             kind=kind,
@@ -375,15 +414,15 @@ class DeliveryEngine:
         started = time.perf_counter()
         if fault is not None and fault.action == "drop":
             delivery.faults.append(f"{fault.fault_id}: attempt {len(delivery.attempts) + 1} dropped")
-            status, body, error = None, b"", f"dropped by fault {fault.fault_id}"
+            status, body, error, location = None, b"", f"dropped by fault {fault.fault_id}", None
         else:
-            status, body, error = await self._send(delivery)
+            status, body, error, location = await self._send(delivery)
         if fault is not None and fault.action == "duplicate":
-            copy_status, _, copy_error = await self._send(delivery)
+            copy_status, _, copy_error, _ = await self._send(delivery)
             copy = copy_error or f"HTTP {copy_status}"
             number = len(delivery.attempts) + 1
             delivery.faults.append(f"{fault.fault_id}: attempt {number} sent twice (the copy: {copy})")
-        attempt = Attempt(now, status, (time.perf_counter() - started) * 1000, error)
+        attempt = Attempt(now, status, (time.perf_counter() - started) * 1000, error, location)
         delivery.attempts.append(attempt)
         delivery.response_status, delivery.response_body = status, body
         if error is None:
@@ -418,17 +457,25 @@ class DeliveryEngine:
         delivery.next_attempt_at = min(now + timedelta(seconds=delay), deadline)
         return False
 
-    async def _send(self, delivery: Delivery) -> tuple[int | None, bytes, str | None]:
-        """(status, body, error) of one request: error is None for a 2xx answer."""
+    async def _send(self, delivery: Delivery) -> tuple[int | None, bytes, str | None, str | None]:
+        """(status, body, error, Location) of one request: error is None for a 2xx answer. A redirect is a
+        failed attempt like any other answer that is not 2xx: following it would send the payload (and its
+        Authorization token) somewhere the integrator did not name, as a bodiless GET."""
         try:
-            status, _, body = await self.transport.send(
+            status, headers, body = await self.transport.send(
                 delivery.method, delivery.url, delivery.headers, delivery.body, self.timeout
             )
         except TimeoutError:
-            return None, b"", f"no answer within {self.timeout:g} s"
+            return None, b"", f"no answer within {self.timeout:g} s", None
         except Exception as exc:  # a refused or broken connection is an attempt that failed, not a crash
-            return None, b"", f"{type(exc).__name__}: {exc}".strip()
-        return status, body, None if 200 <= status < 300 else f"HTTP {status}"
+            return None, b"", f"{type(exc).__name__}: {exc}".strip(), None
+        if 200 <= status < 300:
+            return status, body, None, None
+        if 300 <= status < 400:
+            location = next((v for k, v in headers.items() if k.lower() == "location"), None)
+            to = f" to {location}" if location is not None else ""
+            return status, body, f"HTTP {status}: a redirect{to}, not followed", location
+        return status, body, f"HTTP {status}", None
 
     def _fail(self, delivery: Delivery) -> None:
         delivery.status, delivery.next_attempt_at = "failed", None
@@ -437,9 +484,10 @@ class DeliveryEngine:
 
     def _failed(self, delivery: Delivery) -> None:
         self.given_up += 1
-        if delivery.on_failure is not None:
+        handlers = [delivery.on_failure] if delivery.on_failure is not None else []
+        for handler in [*handlers, *self.given_up_listeners]:
             try:
-                delivery.on_failure(delivery)
+                handler(delivery)
             except Exception:
                 log.exception("handling the failure of delivery %s failed", delivery.id)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from mocksnap import schemas
 from mocksnap.clock import Timer
 from mocksnap.world import schedule
 from mocksnap.world.base import WorldBase, normalize_agent_id
@@ -497,6 +498,18 @@ class ChatCommands(WorldBase):
             raise Invalid("score must be from 0 to 100")
         case.survey_score, case.survey_comments = score, comment or None
         self._emit("case.surveyed", case, agentId=case.agent_id, score=score, comment=case.survey_comments)
+        return case
+
+    def request_transcript(self, case: Case, email: str) -> Case:
+        """The visitor asks for a copy of the chat's transcript at this address (the widget's visitor email
+        transcript feature), during the chat or after it; it is sent once the chat has ended."""
+        if case.kind != "chat":
+            raise Invalid(f"case {case.case_id} is an offline message; only a chat has a transcript")
+        address = email.strip().lower()
+        if schemas.first_error("world#/$defs/email", address) is not None:
+            raise Invalid("email must be a valid email address")
+        case.visitor_transcript_email = address
+        self._emit("case.transcript_requested", case, email=address)
         return case
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mocksnap.clock import ManualClock, Scheduler, iso
-from mocksnap.webhooks.delivery import GIVE_UP_AFTER_S, DeliveryEngine
+from mocksnap.webhooks.delivery import GIVE_UP_AFTER_S, DeliveryEngine, wire_url
 from tests.webhooks.receiver import Receiver
 
 START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -271,6 +271,48 @@ def test_giving_up_after_two_hours_calls_the_failure_handler(receiver: Receiver)
         await engine.scheduler.advance_async(GIVE_UP_AFTER_S, settle=engine.idle)
         assert delivery.status == "email_fallback"
         assert failed == [delivery]
+        await engine.stop()
+
+    run(scenario)
+
+
+@pytest.mark.parametrize(
+    ("given", "on_the_wire"),
+    [
+        (
+            "http://h/c?email=a%40b.com&url=http%3A%2F%2Fx.io%2F",
+            "http://h/c?email=a%40b.com&url=http%3A%2F%2Fx.io%2F",
+        ),
+        ("http://h/c?email=a@b.com", "http://h/c?email=a@b.com"),
+        ("http://h/ça va?q=é", "http://h/%C3%A7a%20va?q=%C3%A9"),
+    ],
+)
+def test_a_url_goes_out_as_given_only_what_a_url_cannot_hold_encoded(given: str, on_the_wire: str) -> None:
+    assert wire_url(given) == on_the_wire
+
+
+def test_answered_waits_for_the_calls_whose_answers_change_the_world_only(receiver: Receiver) -> None:
+    async def scenario() -> None:
+        engine = engine_on_manual_clock()
+        engine.start(asyncio.get_running_loop())
+        receiver.hang_next(1, 0.5)
+        posted = engine.enqueue("integration", "POST", f"{receiver.url}/case", {}, b"x")
+        await asyncio.sleep(0.05)
+        await engine.answered()
+        assert posted.status == "delivering"  # nothing hangs on its answer
+        heard: list[bytes] = []
+        receiver.hang_next(1, 0.2)
+        lookup = engine.enqueue(
+            "get_contact",
+            "GET",
+            f"{receiver.url}/contact",
+            {},
+            on_answer=lambda d: heard.append(d.response_body),
+        )
+        await engine.answered()
+        assert (lookup.status, heard) == ("delivered", [b"ok"])
+        await engine.idle()
+        assert posted.status == "delivered"
         await engine.stop()
 
     run(scenario)
