@@ -22,6 +22,7 @@ from mocksnap.faults import FaultMiddleware, Faults
 from mocksnap.journal import Journal, JournalMiddleware
 from mocksnap.web.assets import StaticAsset
 from mocksnap.web.feed import LiveFeed
+from mocksnap.web.hub import HubMessages, HubPage, HubSdkEvents, HubState
 from mocksnap.web.pages import Page, Stats
 from mocksnap.webhooks.delivery import DeliveryEngine
 from mocksnap.webhooks.dispatch import Dispatcher, Violations
@@ -130,6 +131,7 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/static/{name}", StaticAsset())
     app.add_route("/wallboard", Page("wallboard.html"))
     app.add_route("/viewcase", Page("viewcase.html"))
+    app.add_route("/hub", HubPage(world))
 
     app.add_route("/__admin/health", admin.Health(world))
     app.add_route("/__admin/openapi.json", OpenApiDocument())
@@ -150,8 +152,12 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/__admin/traffic", traffic.TrafficRun(world, engine, autopilot))
     app.add_route("/__admin/organizations/{org_id}/agents/{agent_id}/status", admin.AgentStatus(world))
     app.add_route("/__admin/widgets/{widget_id}/integrations", admin.WidgetIntegrations(world))
+    app.add_route("/__admin/widgets/{widget_id}/agent-links", admin.WidgetAgentLinks(world))
     app.add_route("/__admin/widgets/{widget_id}/agents/{agent_id}", admin.WidgetAgentEntry(world))
     app.add_route("/__admin/organizations/{org_id}/agent-status-webhook", admin.AgentStatusWebhook(world))
+    app.add_route("/__admin/hub/{agent_id}", HubState(world))
+    app.add_route("/__admin/hub/{agent_id}/sdk-events", HubSdkEvents(world))
+    app.add_route("/__admin/hub/{agent_id}/messages", HubMessages(world, violations))
     app.add_route("/__admin/cases", admin.Cases(world))
     app.add_route("/__admin/cases/{case_id}", admin.CaseDetail(world))
     app.add_route("/__admin/cases/{case_id}/{action}", admin.CaseAction(world))

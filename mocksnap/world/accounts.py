@@ -256,6 +256,16 @@ class AccountCommands(WorldBase):
         self.events.emit("widget.integrations_changed", self.clock.now(), org.org_id, widgetId=widget_id)
         return widget
 
+    def set_agent_links(self, org: Organization, widget_id: str, links: list[dict[str, Any]]) -> Widget:
+        """Replace the widget's agent links [{url, persistent}]; the persistent ones are Hub SDK apps."""
+        widget = org.widgets.get(widget_id)
+        if widget is None:
+            raise NotFound(f"no widget {widget_id}")
+        self._conform("agentLinks", links)
+        widget.agent_links = copy.deepcopy(links)
+        self.events.emit("widget.agent_links_changed", self.clock.now(), org.org_id, widgetId=widget_id)
+        return widget
+
     def set_agent_status_webhook(self, org: Organization, webhook: dict[str, Any] | None) -> Organization:
         """Where the organization's agent status changes are POSTed; None stops them."""
         if webhook is not None:
