@@ -101,6 +101,19 @@ def hub_view(world: World, org: Organization, agent: Agent, widgets: list[Widget
     }
 
 
+def _problems(message: Any) -> tuple[str, list[schemas.SchemaError]]:
+    """How an app's message breaks hub-sdk-message.schema.json: against its type's definition, or, for no
+    known type, the type itself."""
+    known = schemas.schema("hub-sdk-message")["$defs"]
+    message_type = message.get("type") if isinstance(message, dict) else None
+    if isinstance(message_type, str) and message_type in known:
+        name = f"hub-sdk-message#/$defs/{message_type}"
+        return name, schemas.errors(name, message)
+    if not isinstance(message, dict):
+        return "hub-sdk-message", [schemas.SchemaError("", "a message must be an object")]
+    return "hub-sdk-message", [schemas.SchemaError("/type", "type must be one of: " + ", ".join(known))]
+
+
 class HubPage:
     """GET /hub?agent={agentId}: the Hub, signed in as that agent."""
 
@@ -160,10 +173,7 @@ class HubMessages:
         body = checked("hub-app-message", await json_body(req))
         message = body["message"]
         message_type = message.get("type") if isinstance(message, dict) else None
-        schema_name = "hub-sdk-message"
-        if isinstance(message_type, str) and message_type in schemas.schema(schema_name)["$defs"]:
-            schema_name = f"hub-sdk-message#/$defs/{message_type}"
-        problems = schemas.errors(schema_name, message)
+        schema_name, problems = _problems(message)
         if problems:
             at = iso(self.world.clock.now())
             self.violations.add(

@@ -130,7 +130,11 @@ function render() {
   );
   if (chosen) targets.value = chosen;
   const signals = $("signal-type");
-  if (!signals.options.length) signals.replaceChildren(...view.signals.map((s) => el("option", { value: s }, s)));
+  if (!signals.options.length) {
+    signals.replaceChildren(...view.signals.map((s) => el("option", { value: s }, s)));
+    signals.dispatchEvent(new Event("change"));
+  }
+  if (document.activeElement !== $("substatus")) $("substatus").value = agent.subStatus || "";
   renderConversation();
 }
 
