@@ -407,35 +407,24 @@ class CaseAction:
         send_json(resp, case_view(self.world, perform(self.world, case, action, await json_body(req))))
 
 
-class WidgetIntegrations:
-    """GET / PUT /__admin/widgets/{widget_id}/integrations: integrationApi, conversationEvents, getContact."""
+class WidgetSetting:
+    """GET / PUT one of a widget's settings, as the world document has it (`definition` of the world schema):
+    /__admin/widgets/{widget_id}/integrations (integrationApi, conversationEvents, getContact), or
+    .../agent-links ([{url, persistent}]; the Hub opens the persistent ones as Hub SDK apps)."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, attribute: str, definition: str) -> None:
         self.world = world
+        self.attribute = attribute
+        self.definition = definition
 
     async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, widget_id: str) -> None:
-        send_json(resp, found_widget(self.world, widget_id)[1].integrations)
+        send_json(resp, getattr(found_widget(self.world, widget_id)[1], self.attribute))
 
     async def on_put(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, widget_id: str) -> None:
         org, _ = found_widget(self.world, widget_id)
-        body = checked("world#/$defs/integrations", await json_body(req))
-        send_json(resp, self.world.set_integrations(org, widget_id, body).integrations)
-
-
-class WidgetAgentLinks:
-    """GET / PUT /__admin/widgets/{widget_id}/agent-links: [{url, persistent}], the widget's agent links; the
-    Hub opens the persistent ones as Hub SDK apps."""
-
-    def __init__(self, world: World) -> None:
-        self.world = world
-
-    async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, widget_id: str) -> None:
-        send_json(resp, found_widget(self.world, widget_id)[1].agent_links)
-
-    async def on_put(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, widget_id: str) -> None:
-        org, _ = found_widget(self.world, widget_id)
-        body = checked("world#/$defs/agentLinks", await json_body(req))
-        send_json(resp, self.world.set_agent_links(org, widget_id, body).agent_links)
+        body = checked(f"world#/$defs/{self.definition}", await json_body(req))
+        setter = getattr(self.world, f"set_{self.attribute}")
+        send_json(resp, getattr(setter(org, widget_id, body), self.attribute))
 
 
 class WidgetAgentEntry:

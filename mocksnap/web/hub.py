@@ -22,9 +22,9 @@ from mocksnap.web.assets import send_asset
 from mocksnap.web.hub_sdk import FOR_A_HANDED_ON_CHAT, action_for, events_for
 from mocksnap.webhooks.dispatch import Violations
 from mocksnap.world import World
-from mocksnap.world.agent_side import HUB_SIGNALS
+from mocksnap.world.agent_side import HUB_SIGNALS, had_chat
 from mocksnap.world.base import normalize_agent_id
-from mocksnap.world.models import AGENT_ID_PREFIX, Agent, Case, Organization, Widget, WidgetAgent
+from mocksnap.world.models import AGENT_ID_PREFIX, Agent, Organization, Widget, WidgetAgent
 
 MAX_EVENTS = 500  # the most world events one sdk-events call reads
 
@@ -45,13 +45,6 @@ def _member(widget: Widget, agent_id: str) -> WidgetAgent:
     return next(a for a in widget.agents if a.agent_id == agent_id)
 
 
-def _had_it(case: Case, agent_id: str) -> bool:
-    return any(
-        e.sender == "SYSTEM" and e.agent_id == agent_id and e.message.startswith("/NIC ")
-        for e in case.entries
-    )
-
-
 def hub_view(world: World, org: Organization, agent: Agent, widgets: list[Widget]) -> dict[str, Any]:
     """All the Hub shows, derived from the world now; `seq` is where the page follows the live feed from."""
     me = agent.agent_id
@@ -65,7 +58,7 @@ def hub_view(world: World, org: Organization, agent: Agent, widgets: list[Widget
             org_, widget = world.widget(case.widget_id) or (org, widgets[0])
             if any(a.agent_id == me for a in world.online_agents(org_, widget, case.route)):
                 offered.append(case_view(world, case))
-        elif _had_it(case, me):
+        elif had_chat(case, me):
             handed_on.append(case_view(world, case))
     colleagues = {
         a.agent_id: {

@@ -31,6 +31,14 @@ HUB_SIGNALS = (
 )
 
 
+def had_chat(case: Case, agent_id: str) -> bool:
+    """Whether the agent (normalized) has had the chat: one joined it (a /NIC line of theirs)."""
+    return any(
+        e.sender == "SYSTEM" and e.agent_id == agent_id and e.message.startswith("/NIC ")
+        for e in case.entries
+    )
+
+
 class AgentSideCommands(ChatCommands):
     def _agents_chat(self, case: Case, agent_id: str) -> str:
         """The agent id, if the agent is the agent of this ongoing chat."""
@@ -90,11 +98,7 @@ class AgentSideCommands(ChatCommands):
         agent_id = normalize_agent_id(agent_id)
         if case.agent_id == agent_id:
             raise Invalid(f"chat {case.case_id} is with {agent_id} already")
-        had_it = any(
-            e.sender == "SYSTEM" and e.agent_id == agent_id and e.message.startswith("/NIC ")
-            for e in case.entries
-        )
-        if not had_it:
+        if not had_chat(case, agent_id):
             raise Invalid(f"agentId {agent_id} never had chat {case.case_id}; nothing to reclaim")
         org, widget = self._widget_of(case)
         staffed = [w for w in org.widgets.values() if any(a.agent_id == agent_id for a in w.agents)]
