@@ -189,7 +189,6 @@ KNOWN: dict[tuple[str, str], dict[str, str | None]] = {
     ("POST", "/__admin/cases/{caseId}/reclaim"): {"agentId": SAM},
     ("POST", "/__admin/cases/{caseId}/unlabel"): {"name": "topic"},
     ("GET", "/hub"): {"agent": SAM},
-    ("POST", "/__admin/hub/{agentId}/messages"): {"message.conversationId": "active", "message.agent": SAM},
     ("POST", "/api/v2/agentstatus"): {"agent_id": MICHAEL},
     ("POST", "/__admin/traffic"): {"profile": "support-24x7"},
     ("POST", "/api/v1/chat"): {"widgetId": SUPPORT_WIDGET},
