@@ -246,3 +246,51 @@ def test_the_app_gets_every_event_and_its_messages_act_on_the_world(
     timeline = page.locator("#timeline li")
     expect(timeline.filter(has_text="← ")).to_have_count(13)  # every message the app posted
     assert timeline.filter(has_text="→ ").count() == len(received)
+
+
+def test_the_agent_pauses_and_works_chats_from_the_hub(server: MocksnapServer, page: Any) -> None:
+    ok(server.request("PUT", "/__admin/autopilot", body={"enabled": False}))
+    page.goto(f"{server.base_url}/hub?agent=wc:{SAM}")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#apps iframe")).to_have_count(0)  # no agent links, no apps
+
+    # Paused, Sam is offered nothing; online again, the queued chat is offered.
+    page.locator("#status").select_option("pause")
+    page.locator("#substatus").fill("Gone to lunch")
+    page.locator("#set-status").click()
+    expect(page.locator("#who")).to_contain_text("pause (Gone to lunch)")
+    agents = ok(server.request("GET", "/__admin/world"))["organizations"][0]["widgets"][0]["agents"]
+    assert {"status": "pause", "subStatus": "Gone to lunch"}.items() <= agents[0].items()
+    first = start_chat(server, "Anybody?", "a@example.com")
+    expect(page.locator("#offered li")).to_have_count(0)
+    page.locator("#status").select_option("online")
+    page.locator("#substatus").fill("")
+    page.locator("#set-status").click()
+    expect(page.locator(f'#offered li[data-case="{first}"]')).to_be_visible()
+
+    # Accept, label, then transfer to the sales widget's queue.
+    accept_in_hub(page, first)
+    page.locator("#label-name").fill("topic")
+    page.locator("#label-value").fill("sales")
+    page.locator("#add-label").click()
+    expect(page.locator('#labels [data-label="topic"]')).to_contain_text("topic=sales")
+    page.locator("#transfer-to").select_option(f"widget:{SALES_WIDGET}")
+    page.locator("#transfer").click()
+    expect(page.locator(f'#handed-on li[data-case="{first}"]')).to_be_visible()
+    moved = ok(server.request("GET", f"/__admin/cases/{first}"))
+    assert (moved["widgetId"], moved["labels"]) == (SALES_WIDGET, [{"name": "topic", "value": "sales"}])
+
+    # Another chat: the visitor is banned by IP with /banip; a third is closed with the button.
+    second = start_chat(server, "Spam", "b@example.com")
+    accept_in_hub(page, second)
+    send_in_hub(page, "/banip")
+    expect(page.locator("#visitor")).to_contain_text("closed (ended by agent)")
+    assert server.request("POST", "/api/v1/chat?widgetId=" + SUPPORT_WIDGET, headers=VISITOR).status == 400
+    ok(server.request("POST", "/__admin/reset"))
+    expect(page.locator("#chats li")).to_have_count(0)
+    third = start_chat(server, "Bye soon", "c@example.com")
+    ok(server.request("PUT", "/__admin/autopilot", body={"enabled": False}))
+    accept_in_hub(page, third)
+    page.locator("#close").click()
+    expect(page.locator("#visitor")).to_contain_text("closed (ended by agent)")
+    assert ok(server.request("GET", f"/__admin/cases/{third}"))["endedBy"] == "agent"

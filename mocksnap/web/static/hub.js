@@ -11,6 +11,7 @@ const $ = (id) => document.getElementById(id);
 let view = null; // the last view of the world loaded
 let selected = null; // the caseId shown
 let shownCase = null; // its chat view (from view, or loaded on its own once it has ended)
+let shownStatus = null; // the agent's status and sub-status the controls were last set to
 let sdkSeq = 0; // the world events read for the apps so far
 let sdkLatest = 0; // the newest world event the live feed brought
 let sdkChain = Promise.resolve();
@@ -116,7 +117,13 @@ function render() {
   if (!view) return;
   const agent = view.agent;
   $("who").textContent = `${agent.alias} <${agent.email}> · ${agent.status}${agent.subStatus ? ` (${agent.subStatus})` : ""}`;
-  if (document.activeElement !== $("status")) $("status").value = agent.status;
+  // The controls follow the world's status when it changes, not over what the agent is choosing.
+  const status = `${agent.status}\n${agent.subStatus || ""}`;
+  if (status !== shownStatus) {
+    shownStatus = status;
+    $("status").value = agent.status;
+    $("substatus").value = agent.subStatus || "";
+  }
   renderList("offered", view.offered, (chat) =>
     el("button", { type: "button", class: "accept", onclick: () => accept(chat.caseId) }, "Accept"));
   renderList("chats", view.chats);
@@ -134,7 +141,6 @@ function render() {
     signals.replaceChildren(...view.signals.map((s) => el("option", { value: s }, s)));
     signals.dispatchEvent(new Event("change"));
   }
-  if (document.activeElement !== $("substatus")) $("substatus").value = agent.subStatus || "";
   renderConversation();
 }
 
