@@ -55,8 +55,8 @@ def hub_view(world: World, org: Organization, agent: Agent, widgets: list[Widget
         if case.agent_id == me:
             chats.append(case_view(world, case))
         elif case.state == "queued" and online and case.widget_id in mine:
-            org_, widget = world.widget(case.widget_id) or (org, widgets[0])
-            if any(a.agent_id == me for a in world.online_agents(org_, widget, case.route)):
+            may_take = world.online_agents(org, org.widgets[case.widget_id], case.route)
+            if any(a.agent_id == me for a in may_take):
                 offered.append(case_view(world, case))
         elif had_chat(case, me):
             handed_on.append(case_view(world, case))
