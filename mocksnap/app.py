@@ -21,6 +21,7 @@ from mocksnap.journal import Journal, JournalMiddleware
 from mocksnap.mail import Outbox
 from mocksnap.web.assets import StaticAsset
 from mocksnap.web.feed import LiveFeed
+from mocksnap.web.hub import HubMessages, HubPage, HubSdkEvents, HubState
 from mocksnap.web.pages import Page, Stats
 from mocksnap.webhooks.delivery import DeliveryEngine
 from mocksnap.webhooks.dispatch import Dispatcher, Violations
@@ -139,6 +140,7 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/static/{name}", StaticAsset())
     app.add_route("/wallboard", Page("wallboard.html"))
     app.add_route("/viewcase", Page("viewcase.html"))
+    app.add_route("/hub", HubPage(world))
 
     app.add_route("/__admin/health", admin.Health(world))
     app.add_route("/__admin/openapi.json", OpenApiDocument())
@@ -162,9 +164,15 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/__admin/autopilot", admin.AutopilotSwitch(autopilot))
     app.add_route("/__admin/traffic", traffic.TrafficRun(world, engine, autopilot, violations))
     app.add_route("/__admin/organizations/{org_id}/agents/{agent_id}/status", admin.AgentStatus(world))
-    app.add_route("/__admin/widgets/{widget_id}/integrations", admin.WidgetIntegrations(world))
+    integrations = admin.WidgetSetting(world, "integrations", "integrations")
+    app.add_route("/__admin/widgets/{widget_id}/integrations", integrations)
+    agent_links = admin.WidgetSetting(world, "agent_links", "agentLinks")
+    app.add_route("/__admin/widgets/{widget_id}/agent-links", agent_links)
     app.add_route("/__admin/widgets/{widget_id}/agents/{agent_id}", admin.WidgetAgentEntry(world))
     app.add_route("/__admin/organizations/{org_id}/agent-status-webhook", admin.AgentStatusWebhook(world))
+    app.add_route("/__admin/hub/{agent_id}", HubState(world))
+    app.add_route("/__admin/hub/{agent_id}/sdk-events", HubSdkEvents(world))
+    app.add_route("/__admin/hub/{agent_id}/messages", HubMessages(world, violations))
     app.add_route("/__admin/cases", admin.Cases(world))
     app.add_route("/__admin/cases/{case_id}", admin.CaseDetail(world))
     app.add_route("/__admin/cases/{case_id}/{action}", admin.CaseAction(world))

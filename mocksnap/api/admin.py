@@ -41,6 +41,13 @@ def organization(world: World, org_id: str) -> Organization:
     return org
 
 
+def found_widget(world: World, widget_id: str) -> tuple[Organization, Widget]:
+    found = world.widget(widget_id)
+    if found is None:
+        raise ApiError(404, f"no widget {widget_id}")
+    return found
+
+
 def health_view(world: World) -> dict[str, Any]:
     return {
         "status": "ok",
@@ -335,12 +342,68 @@ class CaseDetail:
         send_json(resp, case_view(self.world, self.world.case(case_id)))
 
 
+CASE_ACTIONS = (
+    "accept",
+    "messages",
+    "typing",
+    "transfer",
+    "labels",
+    "unlabel",
+    "close",
+    "survey",
+    "transcript",
+    "capture",
+    "ban",
+    "request",
+    "reclaim",
+    "hub-signal",
+)
+
+
+def perform(world: World, case: Case, action: str, body: Any) -> Case:
+    """One case action, its body checked against its schema: the one path by which the control API and the
+    agent Hub (its agent's clicks and its SDK apps' messages) change a chat."""
+    body = checked(f"admin-case-actions#/$defs/{action}", body)
+    match action:
+        case "accept":
+            return world.accept(case, body["agentId"])
+        case "messages":
+            return world.agent_message(case, body["agentId"], body["text"], body.get("translations"))
+        case "typing":
+            return world.agent_typing(case, body["agentId"], body["typing"])
+        case "transfer":
+            return world.transfer(case, agent_id=body.get("agentId"), widget_id=body.get("widgetId"))
+        case "labels":
+            return world.label(case, body["name"], body["value"])
+        case "unlabel":
+            return world.unlabel(case, body["name"])
+        case "close":
+            return world.close(case, body.get("endedBy", "agent"))
+        case "survey":
+            return world.survey(case, body["score"], body.get("comment"))
+        case "transcript":
+            return world.request_transcript(case, body["email"])
+        case "capture":
+            return world.capture(case, body["agentId"], body["field"], body["value"])
+        case "ban":
+            return world.ban(case, ip=body.get("by") == "IP")
+        case "request":
+            return world.request_from_visitor(case, body["agentId"], body["what"], body.get("secureDataType"))
+        case "reclaim":
+            return world.reclaim(case, body["agentId"])
+        case "hub-signal":
+            return world.hub_signal(case, body["type"], body.get("data"))
+    raise ApiError(404, f"no case action {action}")
+
+
 class CaseAction:
     """POST /__admin/cases/{case_id}/{action}: play the agent's side (or the visitor's end) by hand.
 
     accept {"agentId"} | messages {"agentId", "text", "translations"} | typing {"agentId", "typing"} |
-    transfer {"agentId"} or {"widgetId"} | labels {"name", "value"} | close {"endedBy"} |
-    survey {"score", "comment"} | transcript {"email"} (the visitor asks for a copy of the transcript)
+    transfer {"agentId"} or {"widgetId"} | labels {"name", "value"} | unlabel {"name"} | close {"endedBy"} |
+    survey {"score", "comment"} | capture {"agentId", "field", "value"} | ban {"by"} |
+    request {"agentId", "what", "secureDataType"} | reclaim {"agentId"} | hub-signal {"type", "data"} |
+    transcript {"email"} (the visitor asks for a copy of the transcript)
     """
 
     def __init__(self, world: World) -> None:
@@ -349,59 +412,30 @@ class CaseAction:
     async def on_post(
         self, req: falcon.asgi.Request, resp: falcon.asgi.Response, case_id: str, action: str
     ) -> None:
-        if action not in (
-            "accept",
-            "messages",
-            "typing",
-            "transfer",
-            "labels",
-            "close",
-            "survey",
-            "transcript",
-        ):
+        if action not in CASE_ACTIONS:
             raise ApiError(404, f"no case action {action}")
         case = self.world.case(case_id)
-        body = checked(f"admin-case-actions#/$defs/{action}", await json_body(req))
-        world = self.world
-        match action:
-            case "accept":
-                world.accept(case, body["agentId"])
-            case "messages":
-                world.agent_message(case, body["agentId"], body["text"], body.get("translations"))
-            case "typing":
-                world.agent_typing(case, body["agentId"], body["typing"])
-            case "transfer":
-                world.transfer(case, agent_id=body.get("agentId"), widget_id=body.get("widgetId"))
-            case "labels":
-                world.label(case, body["name"], body["value"])
-            case "close":
-                world.close(case, body.get("endedBy", "agent"))
-            case "survey":
-                world.survey(case, body["score"], body.get("comment"))
-            case "transcript":
-                world.request_transcript(case, body["email"])
-        send_json(resp, case_view(world, case))
+        send_json(resp, case_view(self.world, perform(self.world, case, action, await json_body(req))))
 
 
-class WidgetIntegrations:
-    """GET / PUT /__admin/widgets/{widget_id}/integrations: integrationApi, conversationEvents, getContact."""
+class WidgetSetting:
+    """GET / PUT one of a widget's settings, as the world document has it (`definition` of the world schema):
+    /__admin/widgets/{widget_id}/integrations (integrationApi, conversationEvents, getContact), or
+    .../agent-links ([{url, persistent}]; the Hub opens the persistent ones as Hub SDK apps)."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, attribute: str, definition: str) -> None:
         self.world = world
-
-    def _found(self, widget_id: str) -> tuple[Organization, Widget]:
-        found = self.world.widget(widget_id)
-        if found is None:
-            raise ApiError(404, f"no widget {widget_id}")
-        return found
+        self.attribute = attribute
+        self.definition = definition
 
     async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, widget_id: str) -> None:
-        send_json(resp, self._found(widget_id)[1].integrations)
+        send_json(resp, getattr(found_widget(self.world, widget_id)[1], self.attribute))
 
     async def on_put(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, widget_id: str) -> None:
-        org, _ = self._found(widget_id)
-        body = checked("world#/$defs/integrations", await json_body(req))
-        send_json(resp, self.world.set_integrations(org, widget_id, body).integrations)
+        org, _ = found_widget(self.world, widget_id)
+        body = checked(f"world#/$defs/{self.definition}", await json_body(req))
+        setter = getattr(self.world, f"set_{self.attribute}")
+        send_json(resp, getattr(setter(org, widget_id, body), self.attribute))
 
 
 class WidgetAgentEntry:

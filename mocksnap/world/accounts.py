@@ -244,15 +244,26 @@ class AccountCommands(WorldBase):
 
     # -- outbound subscriptions -----------------------------------------------------------------------
 
-    def set_integrations(self, org: Organization, widget_id: str, integrations: dict[str, Any]) -> Widget:
-        """Replace the widget's outbound subscriptions: integrationApi, conversationEvents, getContact."""
+    def _set_widget_setting(
+        self, org: Organization, widget_id: str, name: str, definition: str, value: Any
+    ) -> Widget:
+        """Replace one of the widget's settings that the world document holds as they are: the Widget's
+        attribute `name`, checked against the world schema's `definition`."""
         widget = org.widgets.get(widget_id)
         if widget is None:
             raise NotFound(f"no widget {widget_id}")
-        self._conform("integrations", integrations)
-        widget.integrations = copy.deepcopy(integrations)
-        self.events.emit("widget.integrations_changed", self.clock.now(), org.org_id, widgetId=widget_id)
+        self._conform(definition, value)
+        setattr(widget, name, copy.deepcopy(value))
+        self.events.emit(f"widget.{name}_changed", self.clock.now(), org.org_id, widgetId=widget_id)
         return widget
+
+    def set_integrations(self, org: Organization, widget_id: str, integrations: dict[str, Any]) -> Widget:
+        """Replace the widget's outbound subscriptions: integrationApi, conversationEvents, getContact."""
+        return self._set_widget_setting(org, widget_id, "integrations", "integrations", integrations)
+
+    def set_agent_links(self, org: Organization, widget_id: str, links: list[dict[str, Any]]) -> Widget:
+        """Replace the widget's agent links [{url, persistent}]; the persistent ones are Hub SDK apps."""
+        return self._set_widget_setting(org, widget_id, "agent_links", "agentLinks", links)
 
     def set_agent_status_webhook(self, org: Organization, webhook: dict[str, Any] | None) -> Organization:
         """Where the organization's agent status changes are POSTed; None stops them."""

@@ -245,7 +245,7 @@ class ChatCommands(WorldBase):
         )
         case.agent_typing = False
         case.last_activity_ms = self.clock.now_ms()
-        self._emit("case.message", case, sender=sender, agentId=agent_id)
+        self._emit("case.message", case, sender=sender, agentId=agent_id, index=len(case.entries) - 1)
         if case.responded_ms is None:
             case.responded_ms = case.last_activity_ms
             self._emit("case.responded", case, agentId=agent_id)
@@ -400,7 +400,7 @@ class ChatCommands(WorldBase):
         case.visitor_typing = False
         case.last_activity_ms = self.clock.now_ms()
         clicked = {"responseId": button["id"]} if button is not None and "id" in button else {}
-        self._emit("case.message", case, sender="VISITOR", **clicked)
+        self._emit("case.message", case, sender="VISITOR", index=len(case.entries) - 1, **clicked)
         if case.visitor.email is None:
             found = EMAIL_IN_TEXT.search(text)
             if found:

@@ -383,6 +383,7 @@ class _Builder:
             message_required=widget_doc.get("messageRequired", False),
             screenshot_required=widget_doc.get("screenshotRequired", False),
             integrations=copy.deepcopy(widget_doc.get("integrations", {})),
+            agent_links=copy.deepcopy(widget_doc.get("agentLinks", [])),
             identity_secret=widget_doc.get("visitorIdentityVerification", {}).get("secret"),
         )
         if "conversationSchedule" in widget_doc:
@@ -471,6 +472,7 @@ def widget_to_doc(org: Organization, widget: Widget) -> dict[str, Any]:
             "screenshotRequired": widget.screenshot_required,
             "conversationSchedule": schedule_doc,
             "integrations": copy.deepcopy(widget.integrations) or None,
+            "agentLinks": copy.deepcopy(widget.agent_links) or None,
             "visitorIdentityVerification": (
                 {"secret": widget.identity_secret} if widget.identity_secret else None
             ),

@@ -82,6 +82,9 @@ class Widget:
     # Where the vendor calls out for this widget, as in the world document (integrationApi,
     # conversationEvents, getContact), checked against the world schema.
     integrations: dict[str, Any] = field(default_factory=dict)
+    # Agent links [{url, persistent}], as in the world document: the Hub opens the persistent ones beside
+    # the agent's chats, as Hub SDK apps.
+    agent_links: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

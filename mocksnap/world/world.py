@@ -7,8 +7,8 @@ clock's time.
 from __future__ import annotations
 
 from mocksnap.world.accounts import AccountCommands
-from mocksnap.world.chats import ChatCommands
+from mocksnap.world.agent_side import AgentSideCommands
 
 
-class World(AccountCommands, ChatCommands):
+class World(AccountCommands, AgentSideCommands):
     pass

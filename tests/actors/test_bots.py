@@ -493,7 +493,7 @@ def test_the_bots_messages_and_buttons_reach_the_visitor_and_clicks_come_back_wi
         await h.say(case, "Yes", sample("bot-reply-messages.json"))
         assert h.events()[0] == (
             "case.message",
-            {"widgetId": SUPPORT_WIDGET, "sender": "VISITOR", "responseId": "btn-123"},
+            {"widgetId": SUPPORT_WIDGET, "sender": "VISITOR", "index": 6, "responseId": "btn-123"},
         )
         [clicked] = h.sent("message")
         assert clicked == {

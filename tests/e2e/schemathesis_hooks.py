@@ -7,11 +7,11 @@ them a world in which their success paths can be reached.
 - Before the first call, and before any call that follows one that changed something (any 2xx to a method
   other than GET), the server is reset and given the same state again (`restore`): the 24x7 widget's
   integrations and the organization's agent status webhook subscribed to a receiver of the test's on
-  127.0.0.1 (`MOCKSNAP_SINK_URL`), a fault that matches no call, and three chats started through the Visitor
-  Chat API: one accepted and answered by Sam (the first case of a fresh default world, the document's
-  example), one queued, one closed; and a user who owns no widget, for the Provisioning API to delete. So
-  every call sees the same world, whatever the calls before it did: replaced it, reset it, closed the chat,
-  cleared the faults, moved the clock.
+  127.0.0.1 (`MOCKSNAP_SINK_URL`), a fault that matches no call, and four chats started through the Visitor
+  Chat API: one accepted, answered and labeled by Sam (the first case of a fresh default world, the
+  document's example), one queued, one closed, one Sam handed to Michael; and a user who owns no widget,
+  for the Provisioning API to delete. So every call sees the same world, whatever the calls before it did:
+  replaced it, reset it, closed the chat, cleared the faults, moved the clock.
 - Most calls (three in four of each operation) name what exists: the ids in their path (a case in the state
   the operation needs, the first delivery, the fault, the 24x7 widget, the organization, Sam), the chat of
   PUT /api/v1/chat, and in their query or body what a success needs where they name it as a string (an agent
@@ -136,11 +136,15 @@ def restore(base: str) -> None:
     active = _start_chat(base, "Hello, where is my order?", email="visitor@example.com")
     _call(base, "POST", f"/__admin/cases/{active}/accept", {"agentId": SAM})
     _call(base, "POST", f"/__admin/cases/{active}/messages", {"agentId": SAM, "text": "Hi, let me look."})
+    _call(base, "POST", f"/__admin/cases/{active}/labels", {"name": "topic", "value": "billing"})
     queued = _start_chat(base, "Anyone there?")
     closed = _start_chat(base, "Thanks, bye")
     _call(base, "POST", f"/__admin/cases/{closed}/accept", {"agentId": MICHAEL})
     _call(base, "POST", f"/__admin/cases/{closed}/close", {"endedBy": "visitor"})
-    STATE.cases = {"active": active, "queued": queued, "closed": closed}
+    handed = _start_chat(base, "Who can help me?")
+    _call(base, "POST", f"/__admin/cases/{handed}/accept", {"agentId": SAM})
+    _call(base, "POST", f"/__admin/cases/{handed}/transfer", {"agentId": MICHAEL})
+    STATE.cases = {"active": active, "queued": queued, "closed": closed, "handed": handed}
     STATE.delivery = _call(base, "GET", f"/__admin/deliveries?caseId={active}")["deliveries"][0]["id"]
     STATE.changed = False
 
@@ -153,6 +157,8 @@ def _case_for(path: str) -> str:
         return STATE.cases["queued"]
     if path.endswith("/survey"):
         return STATE.cases["closed"]
+    if path.endswith("/reclaim"):
+        return STATE.cases["handed"]
     return STATE.cases["active"]
 
 
@@ -178,6 +184,11 @@ KNOWN: dict[tuple[str, str], dict[str, str | None]] = {
     ("POST", "/__admin/cases/{caseId}/typing"): {"agentId": SAM},
     ("POST", "/__admin/cases/{caseId}/transfer"): {"agentId": MICHAEL, "widgetId": SALES_WIDGET},
     ("PUT", "/__admin/widgets/{widgetId}/agents/{agentId}"): {"agentId": MICHAEL},
+    ("POST", "/__admin/cases/{caseId}/capture"): {"agentId": SAM},
+    ("POST", "/__admin/cases/{caseId}/request"): {"agentId": SAM},
+    ("POST", "/__admin/cases/{caseId}/reclaim"): {"agentId": SAM},
+    ("POST", "/__admin/cases/{caseId}/unlabel"): {"name": "topic"},
+    ("GET", "/hub"): {"agent": SAM},
     ("POST", "/api/v2/agentstatus"): {"agent_id": MICHAEL},
     ("POST", "/__admin/traffic"): {"profile": "support-24x7"},
     ("POST", "/api/v1/chat"): {"widgetId": SUPPORT_WIDGET},
@@ -194,6 +205,8 @@ KNOWN: dict[tuple[str, str], dict[str, str | None]] = {
     },
     ("DELETE", "/api/v1/widget.json"): {"email": OWNER, "uuid": SALES_WIDGET},
 }
+# The Hub SDK events with data (a hub-signal of another type takes none).
+SIGNALS_WITH_DATA = ("weather_info_captured", "widget_changed")
 # What a call gets when it leaves it out: the Logs API needs a period unless it pages on.
 MISSING = {("GET", "/api/v2/{orgId}/logs"): {"start": "2026-11-01", "end": "2026-11-30"}}
 
@@ -229,6 +242,9 @@ def _name_what_exists(case: schemathesis.Case) -> None:
     known = KNOWN.get(key, {})
     case.query = _named(case.query, known)
     case.body = _named(case.body, known)
+    signal = key == ("POST", "/__admin/cases/{caseId}/hub-signal") and isinstance(case.body, dict)
+    if signal and case.body.get("type") not in SIGNALS_WITH_DATA:
+        case.body = {k: v for k, v in case.body.items() if k != "data"}
     query = case.query or {}
     if key in MISSING and isinstance(query, dict) and "next" not in query:
         case.query = {**MISSING[key], **query}
