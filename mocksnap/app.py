@@ -21,8 +21,10 @@ from mocksnap.config import Config
 from mocksnap.faults import FaultMiddleware, Faults
 from mocksnap.journal import Journal, JournalMiddleware
 from mocksnap.web.assets import StaticAsset
+from mocksnap.web.cors import CrossOriginMiddleware
 from mocksnap.web.feed import LiveFeed
 from mocksnap.web.pages import Page, Stats
+from mocksnap.web.widget import WidgetChat, WidgetChats, WidgetScript, WidgetSettings
 from mocksnap.webhooks.delivery import DeliveryEngine
 from mocksnap.webhooks.dispatch import Dispatcher, Violations
 from mocksnap.world import World
@@ -111,7 +113,12 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     Dispatcher(world, engine, violations)
     BotBridge(world, engine, violations)
     # The faults come after the journal, which then records a faulted request as it was answered.
-    middleware = [Lifespan(world, engine), JournalMiddleware(journal), FaultMiddleware(faults)]
+    middleware = [
+        Lifespan(world, engine),
+        JournalMiddleware(journal),
+        CrossOriginMiddleware(),
+        FaultMiddleware(faults),
+    ]
     app = falcon.asgi.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True
     # Every body sets its own type; an empty one (the Visitor Chat 404, a DELETE) then goes without.
@@ -130,6 +137,16 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/static/{name}", StaticAsset())
     app.add_route("/wallboard", Page("wallboard.html"))
     app.add_route("/viewcase", Page("viewcase.html"))
+
+    script = WidgetScript(world)
+    app.add_route("/js/{widget_id}.js", script)
+    app.add_route("/code.snapengage.com/js/{widget_id}.js", script)
+    app.add_route("/widget/{widget_id}/settings", WidgetSettings(world))
+    app.add_route("/widget/{widget_id}/chats", WidgetChats(world))
+    chat = WidgetChat(world)
+    app.add_route("/widget/chats/{case_id}", chat)
+    for action in ("messages", "notes", "typing", "page", "end", "survey"):
+        app.add_route(f"/widget/chats/{{case_id}}/{action}", chat, suffix=action)
 
     app.add_route("/__admin/health", admin.Health(world))
     app.add_route("/__admin/openapi.json", OpenApiDocument())
@@ -150,6 +167,7 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/__admin/traffic", traffic.TrafficRun(world, engine, autopilot))
     app.add_route("/__admin/organizations/{org_id}/agents/{agent_id}/status", admin.AgentStatus(world))
     app.add_route("/__admin/widgets/{widget_id}/integrations", admin.WidgetIntegrations(world))
+    app.add_route("/__admin/widgets/{widget_id}/proactive", admin.WidgetProactive(world))
     app.add_route("/__admin/widgets/{widget_id}/agents/{agent_id}", admin.WidgetAgentEntry(world))
     app.add_route("/__admin/organizations/{org_id}/agent-status-webhook", admin.AgentStatusWebhook(world))
     app.add_route("/__admin/cases", admin.Cases(world))
