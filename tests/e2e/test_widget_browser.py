@@ -326,6 +326,7 @@ def test_a_widget_that_requires_an_email_asks_first_and_the_selector_switches_wi
     assert page.locator("#snapengage-lightbox").is_visible()
     page.evaluate("SnapEngage.disableLighbox()")  # the docs' sample spelling
     assert page.locator("#snapengage-lightbox").is_hidden()
+    page.evaluate("SnapEngage.disableLightbox()")
     email = form.get_by_label("Email")
     assert (email.input_value(), email.get_attribute("readonly")) == ("sansa@example.com", "")
 
@@ -354,9 +355,15 @@ def test_proactive_invitations_from_the_api_and_from_the_world(
     snap: Mocksnap, site: Site, context: Any
 ) -> None:
     page = open_page(context, site)
+    page.evaluate("SnapEngage.setProactiveAutoCloseDelay(0.005); SnapEngage.openProactiveChat(true)")
+    assert wait_seen(page, "OpenProactive") == [
+        ["OpenProactive", "Sam", "Hi there! Can I help you with anything today?"]  # the default message
+    ]
+    page.locator("#designstudio-iframe").wait_for(state="hidden")  # closed by itself after 0.3 s
+    assert seen(page, "Close") == []
     page.evaluate("SnapEngage.setProactiveAutocloseDelay(0); SnapEngage.setNoProactiveChatDelay(10)")
     page.evaluate("SnapEngage.openProactiveChat(true, false, 'Need a hand?', true)")
-    assert wait_seen(page, "OpenProactive") == [["OpenProactive", "Sam", "Need a hand?"]]
+    assert wait_seen(page, "OpenProactive", 2)[1] == ["OpenProactive", "Sam", "Need a hand?"]
     box(page).get_by_role("button", name="Maximize").click()  # the minimized invitation
     assert wait_seen(page, "Minimize") == [["Minimize", False, "manual", "proactiveInvite"]]
     box(page).get_by_role("button", name="Close").click()
@@ -370,21 +377,21 @@ def test_proactive_invitations_from_the_api_and_from_the_world(
     page.evaluate("SnapEngage.getAgentStatusAsync((online) => window.seen.push(['status', online]))")
     wait_seen(page, "status")
     time.sleep(0.3)  # the feed's event has arrived by now: closed recently, so no invitation
-    assert len(seen(page, "OpenProactive")) == 1
+    assert len(seen(page, "OpenProactive")) == 2
 
     page.evaluate("SnapEngageChat.reInitProactiveRules({force: true})")
     assert "SnapABugNoProactiveChat=" not in page.evaluate("document.cookie")
     page.evaluate("SnapEngage.allowProactiveChat(false)")
     snap.request("POST", f"/__admin/widgets/{SUPPORT_WIDGET}/proactive", body={"url": url})
     time.sleep(0.3)
-    assert len(seen(page, "OpenProactive")) == 1  # proactive chat not allowed on this page
+    assert len(seen(page, "OpenProactive")) == 2  # proactive chat not allowed on this page
     page.evaluate("SnapEngage.allowProactiveChat(true)")
     other = snap.request("POST", f"/__admin/widgets/{SUPPORT_WIDGET}/proactive", body={"url": f"{url}&other"})
     assert other.status == 200
     snap.request(
         "POST", f"/__admin/widgets/{SUPPORT_WIDGET}/proactive", body={"message": "Looking for boots?"}
     )
-    assert wait_seen(page, "OpenProactive", 2)[1] == ["OpenProactive", "Sam", "Looking for boots?"]
+    assert wait_seen(page, "OpenProactive", 3)[2] == ["OpenProactive", "Sam", "Looking for boots?"]
     send(page, "Yes, size 44")
     assert wait_seen(page, "StartChat") == [["StartChat", "", "Yes, size 44", "proactive"]]
     case = only_case(snap)
