@@ -2,8 +2,8 @@
 second local port) loads the documented snippet with only its host changed, and chats with the world.
 
 Every method of the JavaScript API and every callback runs at least once. The page records each callback it
-registered as [name, ...arguments] in `window.seen`. Headless Chromium (Debian's) is driven by Playwright,
-one browser for the module, a fresh context (no cookies) for each test.
+registered as [name, ...arguments] in `window.seen`. The session's Chromium (tests/e2e/conftest.py), a fresh
+context (no cookies) for each test.
 """
 
 from __future__ import annotations
@@ -22,9 +22,6 @@ from mocksnap.testing import HOST, Mocksnap, MocksnapServer, WebhookSink, valida
 from tests.conftest import ORG_ID, SALES_WIDGET, SAMPLES, SUPPORT_WIDGET
 from tests.e2e.bots import ScriptedBot
 
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
 CALLBACKS = [
     "Close", "ChatMessageReceived", "ChatMessageSent", "MessageSubmit", "Minimize", "Open", "OpenProactive",
     "StartChat", "StartCallMe", "SwitchWidget", "InlineButtonClicked", "RatingPromptClicked",
@@ -98,14 +95,6 @@ class Site:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
