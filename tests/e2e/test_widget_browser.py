@@ -181,7 +181,10 @@ def test_a_page_on_another_origin_chats_with_a_simulated_agent(
     sink = WebhookSink()
     try:
         snap.configure_integrations(
-            SUPPORT_WIDGET, integrationApi={"url": f"{sink.url}/case", "authToken": "t", "format": "json"}
+            SUPPORT_WIDGET,
+            integrationApi={"url": f"{sink.url}/case", "authToken": "t", "format": "json"},
+            conversationEvents={"url": f"{sink.url}/events", "events": ["caseQueued"]},
+            getContact={"url": f"{sink.url}/contact", "systemName": "CRM"},
         )
         page = open_page(context, site)
         assert site.url.rsplit(":", 1)[1] != snap.base_url.rsplit(":", 1)[1], "another origin"
@@ -204,6 +207,12 @@ def test_a_page_on_another_origin_chats_with_a_simulated_agent(
             ["StartChat", "arya@example.com", "I need help with my order", "manual"]
         ]
         case_id = only_case(snap)["caseId"]
+        page_url = f"{site.url}/shop?widget={SUPPORT_WIDGET}"
+        [contact] = sink.wait_for(1, path="/contact")
+        assert (contact.query["url"], contact.query["email"]) == ([page_url], ["arya@example.com"])
+        [queued] = sink.wait_for(1, path="/events")
+        validate(queued.json, "conversation-event")
+        assert queued.json["case_id"] == case_id
 
         message.press_sequentially("are you there")
         snap.wait_for_requests("POST", f"/widget/chats/{case_id}/typing")
@@ -251,7 +260,7 @@ def test_a_page_on_another_origin_chats_with_a_simulated_agent(
         [delivery] = sink.wait_for(1, path="/case")
         payload = delivery.json
         validate(payload, "integration-api")
-        assert payload["page_url"] == f"{site.url}/shop?widget={SUPPORT_WIDGET}"
+        assert payload["page_url"] == page_url
         assert payload["entry_url"] == payload["page_url"]
         assert payload["requested_by"] == "arya@example.com"
         assert payload["requester_details"]["name"] == "Arya Stark"
@@ -260,6 +269,15 @@ def test_a_page_on_another_origin_chats_with_a_simulated_agent(
         assert payload["description"] == "I need help with my order"
         assert "Chrome" in payload["user_agent"]
         assert payload["ip_address"] == HOST
+        logs = snap.request(
+            "GET",
+            f"/api/v2/{ORG_ID}/logs?widgetId={SUPPORT_WIDGET}&start=2026-11-01&end=2026-11-30",
+            headers={"Authorization": "mocksnap-api-token"},
+        ).json()["cases"]
+        assert [(c["id"], c["page_url"], c["requested_by"]) for c in logs] == [
+            (case_id, page_url, "arya@example.com")
+        ]
+        assert logs[0]["javascript_variables"] == payload["javascript_variables"]
         journal = [entry["path"] for entry in snap.requests(path="/widget/*")]
         assert f"/widget/{SUPPORT_WIDGET}/chats" in journal
     finally:
