@@ -21,10 +21,16 @@ from mocksnap.config import Config
 from mocksnap.faults import FaultMiddleware, Faults
 from mocksnap.journal import Journal, JournalMiddleware
 from mocksnap.web.assets import StaticAsset
-from mocksnap.web.cors import CrossOriginMiddleware
 from mocksnap.web.feed import LiveFeed
 from mocksnap.web.pages import Page, Stats
-from mocksnap.web.widget import WidgetChat, WidgetChats, WidgetScript, WidgetSettings
+from mocksnap.web.widget import (
+    CHAT_ACTIONS,
+    ChatAction,
+    WidgetChat,
+    WidgetChats,
+    WidgetScript,
+    WidgetSettings,
+)
 from mocksnap.webhooks.delivery import DeliveryEngine
 from mocksnap.webhooks.dispatch import Dispatcher, Violations
 from mocksnap.world import World
@@ -113,12 +119,7 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     Dispatcher(world, engine, violations)
     BotBridge(world, engine, violations)
     # The faults come after the journal, which then records a faulted request as it was answered.
-    middleware = [
-        Lifespan(world, engine),
-        JournalMiddleware(journal),
-        CrossOriginMiddleware(),
-        FaultMiddleware(faults),
-    ]
+    middleware = [Lifespan(world, engine), JournalMiddleware(journal), FaultMiddleware(faults)]
     app = falcon.asgi.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True
     # Every body sets its own type; an empty one (the Visitor Chat 404, a DELETE) then goes without.
@@ -143,10 +144,9 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/code.snapengage.com/js/{widget_id}.js", script)
     app.add_route("/widget/{widget_id}/settings", WidgetSettings(world))
     app.add_route("/widget/{widget_id}/chats", WidgetChats(world))
-    chat = WidgetChat(world)
-    app.add_route("/widget/chats/{case_id}", chat)
-    for action in ("messages", "notes", "typing", "page", "end", "survey"):
-        app.add_route(f"/widget/chats/{{case_id}}/{action}", chat, suffix=action)
+    app.add_route("/widget/chats/{case_id}", WidgetChat(world))
+    for action in CHAT_ACTIONS:
+        app.add_route(f"/widget/chats/{{case_id}}/{action}", ChatAction(world, action))
 
     app.add_route("/__admin/health", admin.Health(world))
     app.add_route("/__admin/openapi.json", OpenApiDocument())

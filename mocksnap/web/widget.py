@@ -15,7 +15,7 @@ from typing import Any
 
 import falcon.asgi
 
-from mocksnap.api.common import checked, json_body, send_json
+from mocksnap.api.common import CrossOrigin, allow_any_origin, checked, json_body, send_json
 from mocksnap.errors import ApiError
 from mocksnap.web.assets import asset
 from mocksnap.world import World
@@ -50,6 +50,7 @@ class WidgetScript:
         self.world = world
 
     async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, widget_id: str) -> None:
+        allow_any_origin(resp)
         if self.world.widget(widget_id) is None:
             raise ApiError(404, f"no widget {widget_id}")
         resp.content_type = "text/javascript; charset=utf-8"
@@ -112,13 +113,14 @@ def chat_view(world: World, case: Case) -> dict[str, Any]:
     }
 
 
-class WidgetSettings:
+class WidgetSettings(CrossOrigin):
     """GET /widget/{widget_id}/settings: what the widget needs to show itself, and where the feed starts."""
 
     def __init__(self, world: World) -> None:
         self.world = world
 
     async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, widget_id: str) -> None:
+        allow_any_origin(resp)
         send_json(resp, settings_view(self.world, widget_id))
 
 
@@ -138,13 +140,14 @@ def _visitor(req: falcon.asgi.Request, body: dict[str, Any]) -> Visitor:
     )
 
 
-class WidgetChats:
+class WidgetChats(CrossOrigin):
     """POST /widget/{widget_id}/chats: the visitor starts a chat, or leaves an offline message."""
 
     def __init__(self, world: World) -> None:
         self.world = world
 
     async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, widget_id: str) -> None:
+        allow_any_origin(resp)
         body = checked("widget-chat-start-request", await json_body(req))
         found = self.world.widget(widget_id)
         if found is None:
@@ -160,50 +163,47 @@ class WidgetChats:
         send_json(resp, chat_view(self.world, case))
 
 
-class WidgetChat:
-    """GET /widget/chats/{case_id}, and what the visitor does in the chat: POST …/messages {text,
-    responseId?} (responseId: a bot button clicked), …/notes {text} (for the agent only), …/typing {typing},
-    …/page {url}, …/end, …/survey {stars}."""
+class WidgetChat(CrossOrigin):
+    """GET /widget/chats/{case_id}: the chat as the visitor's chat box shows it."""
 
     def __init__(self, world: World) -> None:
         self.world = world
 
-    def _case(self, case_id: str) -> Case:
-        return self.world.case(case_id)
-
-    async def _done(self, resp: falcon.asgi.Response, case: Case) -> None:
-        send_json(resp, chat_view(self.world, case))
-
     async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, case_id: str) -> None:
-        await self._done(resp, self._case(case_id))
+        allow_any_origin(resp)
+        send_json(resp, chat_view(self.world, self.world.case(case_id)))
 
-    async def on_post_messages(
-        self, req: falcon.asgi.Request, resp: falcon.asgi.Response, case_id: str
-    ) -> None:
-        body = checked("widget-chat-actions#/$defs/messages", await json_body(req))
-        case = self.world.visitor_message(self._case(case_id), body.get("text", ""), body.get("responseId"))
-        await self._done(resp, case)
 
-    async def on_post_notes(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, case_id: str) -> None:
-        body = checked("widget-chat-actions#/$defs/notes", await json_body(req))
-        await self._done(resp, self.world.site_note(self._case(case_id), body["text"]))
+# What the visitor does in a chat: POST /widget/chats/{caseId}/{action}, each body checked against its
+# definition in widget-chat-actions (`end` has none).
+CHAT_ACTIONS = ("messages", "notes", "typing", "page", "end", "survey")
 
-    async def on_post_typing(
-        self, req: falcon.asgi.Request, resp: falcon.asgi.Response, case_id: str
-    ) -> None:
-        body = checked("widget-chat-actions#/$defs/typing", await json_body(req))
-        await self._done(resp, self.world.visitor_typing(self._case(case_id), body["typing"]))
 
-    async def on_post_page(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, case_id: str) -> None:
-        body = checked("widget-chat-actions#/$defs/page", await json_body(req))
-        await self._done(resp, self.world.visitor_page(self._case(case_id), body["url"]))
+class ChatAction(CrossOrigin):
+    """POST /widget/chats/{case_id}/{action}: messages {text, responseId?} (responseId: a bot's button
+    clicked), notes {text} (for the agent only), typing {typing}, page {url}, end, survey {stars, comment?};
+    the answer is the chat's view after it."""
 
-    async def on_post_end(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, case_id: str) -> None:
-        await self._done(resp, self.world.close(self._case(case_id), "visitor"))
+    def __init__(self, world: World, action: str) -> None:
+        self.world = world
+        self.action = action
 
-    async def on_post_survey(
-        self, req: falcon.asgi.Request, resp: falcon.asgi.Response, case_id: str
-    ) -> None:
-        body = checked("widget-chat-actions#/$defs/survey", await json_body(req))
-        score = body["stars"] * 100 // STAR_SCALE
-        await self._done(resp, self.world.survey(self._case(case_id), score, body.get("comment")))
+    async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, case_id: str) -> None:
+        allow_any_origin(resp)
+        world, case = self.world, self.world.case(case_id)
+        if self.action == "end":
+            world.close(case, "visitor")
+        else:
+            body = checked(f"widget-chat-actions#/$defs/{self.action}", await json_body(req))
+            match self.action:
+                case "messages":
+                    world.visitor_message(case, body.get("text", ""), body.get("responseId"))
+                case "notes":
+                    world.site_note(case, body["text"])
+                case "typing":
+                    world.visitor_typing(case, body["typing"])
+                case "page":
+                    world.visitor_page(case, body["url"])
+                case "survey":
+                    world.survey(case, body["stars"] * 100 // STAR_SCALE, body.get("comment"))
+        send_json(resp, chat_view(world, case))

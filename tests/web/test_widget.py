@@ -155,6 +155,11 @@ def test_any_origin_may_read_the_widget_s_answers_and_the_availability(client: T
     assert unknown.headers["access-control-allow-origin"] == "*"  # the error is readable too
     preflight = client.simulate_options(f"/public/api/v2/chat/{SUPPORT_WIDGET}", headers=ORIGIN)
     assert preflight.status_code == 204
+    for action in ("messages", "end"):
+        missing = client.simulate_post(f"/widget/chats/nope/{action}", json={"text": "hi"}, headers=ORIGIN)
+        assert (missing.status_code, missing.headers["access-control-allow-origin"]) == (404, "*")
+        preflight = client.simulate_options(f"/widget/chats/nope/{action}", headers=ORIGIN)
+        assert preflight.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-origin" not in client.simulate_get("/__admin/health", headers=ORIGIN).headers
     assert (
         client.simulate_options("/api/v1/chat", headers=ORIGIN).headers.get("access-control-allow-origin")
