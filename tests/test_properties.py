@@ -1678,6 +1678,7 @@ ERROR_STATUSES = {
     "violations": {405},
 }
 STANDARD_METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"}
+CROSS_ORIGIN = {"public"}  # the routes a web page calls, which answer its preflight
 PUBLIC, VISITOR = "/public/api/v2/chat", "/api/v1/chat"
 
 
@@ -1725,7 +1726,7 @@ def required_status(world: World, call: Call, name: str | None) -> int | None:
     if name is None:
         return 404
     if call.method == "OPTIONS":
-        return 200
+        return 204 if name in CROSS_ORIGIN else 200  # a page's preflight, or Falcon's own answer
     if call.method not in METHODS[name]:
         return 405 if call.method in STANDARD_METHODS else None
     if name in ("chats", "poll"):

@@ -416,7 +416,7 @@ def test_a_bot_s_buttons_fire_inline_button_clicked_and_its_cards_show(
 ) -> None:
     replies = [
         json.loads((SAMPLES / f"{name}.json").read_text())
-        for name in ("bot-reply-messages", "bot-reply-cards")
+        for name in ("bot-reply-messages", "bot-reply-message-and-command", "bot-reply-cards")
     ]
     bot = ScriptedBot(replies)
     try:
@@ -425,8 +425,14 @@ def test_a_bot_s_buttons_fire_inline_button_clicked_and_its_cards_show(
         put = snap.request("PUT", f"/__admin/widgets/{SUPPORT_WIDGET}/agents/robo@example.com", body=agent)
         assert put.status == 200, put.body
         page = open_page(context, site, path="/boots")
-        page.evaluate("SnapEngage.startLink()")
+        page.evaluate("""() => {
+            SnapEngage.setCallback('StartChat', function (email, msg, type) {
+                window.seen.push(['StartChat sent', SnapEngage.sendTextToChat('Came from the boots page')]);
+            });
+            SnapEngage.startLink();
+        }""")
         send(page, "Hello bot")
+        assert wait_seen(page, "StartChat sent") == [["StartChat sent", True]]  # the chat exists by then
         [started] = bot.wait_for(1)
         assert started.json["page_url"] == f"{site.url}/boots?widget={SUPPORT_WIDGET}"
         received = wait_seen(page, "ChatMessageReceived", 2)
@@ -438,6 +444,9 @@ def test_a_bot_s_buttons_fire_inline_button_clicked_and_its_cards_show(
         ]
         _, click = bot.wait_for(2)
         assert (click.json["text"], click.json["id"]) == ("Yes", "btn-123")
+        goto = box(page).get_by_role("link", name="Go to https://example.com/pricing")
+        assert goto.get_attribute("href") == "https://example.com/pricing"
+        send(page, "Which one?")
         box(page).get_by_role("heading", name="5 Reasons Life Is Better For Cat People").wait_for()
         assert box(page).get_by_role("button", name="Yes").count() == 0  # answered: the buttons are gone
     finally:

@@ -120,6 +120,16 @@ function chatOpen() {
   return state.chat !== null && state.chat.kind === "chat" && state.chat.state !== "closed";
 }
 
+// Only web addresses become links: a bot's GOTO or card could otherwise run script in the page's origin.
+function webUrl(url) {
+  try {
+    const parsed = new URL(url, location.href);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+  } catch (error) {
+    return null;
+  }
+}
+
 function withoutFragment(url) {
   return url.split("#")[0];
 }
@@ -254,6 +264,7 @@ async function startChatWith(message) {
   writeCookie(COOKIES.chat, view.caseId);
   state.box = "chat";
   state.shownIndex = -1;
+  state.chat = view; // so that a StartChat callback can sendTextToChat
   fire("StartChat", state.email, message, state.chatType);
   apply(view);
 }
@@ -700,8 +711,8 @@ function systemText(text) {
 function transcriptLine(doc, line, last) {
   if (line.type === "system") {
     if (line.text.startsWith("/GTO ")) {
-      const url = line.text.slice(5).trim();
-      return h(doc, "li", { class: "line system" }, h(doc, "a", { href: url, target: "_top" }, `Go to ${url}`));
+      const url = webUrl(line.text.slice(5).trim());
+      return url ? h(doc, "li", { class: "line system" }, h(doc, "a", { href: url, target: "_top" }, `Go to ${url}`)) : null;
     }
     const text = systemText(line.text);
     return text ? h(doc, "li", { class: "line system" }, text) : null;
@@ -718,7 +729,7 @@ function transcriptLine(doc, line, last) {
       h(doc, "article", { class: "card" },
         card.title ? h(doc, "h2", {}, card.title) : null,
         card.excerpt ? h(doc, "p", {}, card.excerpt) : null,
-        card.link ? h(doc, "a", { href: card.link, target: "_blank", rel: "noopener" }, "Open") : null))));
+        webUrl(card.link || "") ? h(doc, "a", { href: webUrl(card.link), target: "_blank", rel: "noopener" }, "Open") : null))));
   }
   return item;
 }
