@@ -80,7 +80,6 @@ def send_json(resp: falcon.asgi.Response, document: Any, status: int = 200) -> N
 # which the docs call with an XMLHttpRequest from a page) may be read by any origin, without credentials, as
 # the vendor's public endpoints are. Each such resource says so itself, so no other request pays for it.
 
-PREFLIGHT_METHODS = "GET, POST, OPTIONS"
 PREFLIGHT_MAX_AGE = "600"
 
 
@@ -95,7 +94,8 @@ class CrossOrigin:
     async def on_options(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, **params: str) -> None:
         allow_any_origin(resp)
         resp.status = falcon.HTTP_204
-        resp.set_header("Access-Control-Allow-Methods", PREFLIGHT_METHODS)
+        methods = [name[3:].upper() for name in dir(self) if name.startswith("on_") and name.count("_") == 1]
+        resp.set_header("Access-Control-Allow-Methods", ", ".join(methods))
         resp.set_header(
             "Access-Control-Allow-Headers", req.get_header("Access-Control-Request-Headers") or ""
         )

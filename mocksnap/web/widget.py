@@ -197,7 +197,7 @@ class ChatAction(CrossOrigin):
             body = checked(f"widget-chat-actions#/$defs/{self.action}", await json_body(req))
             match self.action:
                 case "messages":
-                    world.visitor_message(case, body.get("text", ""), body.get("responseId"))
+                    world.visitor_message(case, body["text"], body.get("responseId"))
                 case "notes":
                     world.site_note(case, body["text"])
                 case "typing":
