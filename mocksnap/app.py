@@ -23,6 +23,14 @@ from mocksnap.web.assets import StaticAsset
 from mocksnap.web.feed import LiveFeed
 from mocksnap.web.hub import HubMessages, HubPage, HubSdkEvents, HubState
 from mocksnap.web.pages import Page, Stats
+from mocksnap.web.widget import (
+    CHAT_ACTIONS,
+    ChatAction,
+    WidgetChat,
+    WidgetChats,
+    WidgetScript,
+    WidgetSettings,
+)
 from mocksnap.webhooks.delivery import DeliveryEngine
 from mocksnap.webhooks.dispatch import Dispatcher, Violations
 from mocksnap.webhooks.emails import EmailDispatcher
@@ -142,6 +150,15 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/viewcase", Page("viewcase.html"))
     app.add_route("/hub", HubPage(world))
 
+    script = WidgetScript(world)
+    app.add_route("/js/{widget_id}.js", script)
+    app.add_route("/code.snapengage.com/js/{widget_id}.js", script)
+    app.add_route("/widget/{widget_id}/settings", WidgetSettings(world))
+    app.add_route("/widget/{widget_id}/chats", WidgetChats(world))
+    app.add_route("/widget/chats/{case_id}", WidgetChat(world))
+    for action in CHAT_ACTIONS:
+        app.add_route(f"/widget/chats/{{case_id}}/{action}", ChatAction(world, action))
+
     app.add_route("/__admin/health", admin.Health(world))
     app.add_route("/__admin/openapi.json", OpenApiDocument())
     app.add_route(
@@ -168,6 +185,7 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/__admin/widgets/{widget_id}/integrations", integrations)
     agent_links = admin.WidgetSetting(world, "agent_links", "agentLinks")
     app.add_route("/__admin/widgets/{widget_id}/agent-links", agent_links)
+    app.add_route("/__admin/widgets/{widget_id}/proactive", admin.WidgetProactive(world))
     app.add_route("/__admin/widgets/{widget_id}/agents/{agent_id}", admin.WidgetAgentEntry(world))
     app.add_route("/__admin/organizations/{org_id}/agent-status-webhook", admin.AgentStatusWebhook(world))
     app.add_route("/__admin/hub/{agent_id}", HubState(world))

@@ -418,6 +418,20 @@ class CaseAction:
         send_json(resp, case_view(self.world, perform(self.world, case, action, await json_body(req))))
 
 
+class WidgetProactive:
+    """POST /__admin/widgets/{widget_id}/proactive {"url"?, "message"?}: invite the visitor of a page of the
+    widget's site (every page showing the widget when url is left out) to chat; the widget shows the
+    invitation and fires OpenProactive."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, widget_id: str) -> None:
+        raw = await read_body(req)
+        body = checked("admin-proactive-request", await json_body(req) if raw.strip() else {})
+        send_json(resp, self.world.invite(widget_id, body.get("url"), body.get("message")))
+
+
 class WidgetSetting:
     """GET / PUT one of a widget's settings, as the world document has it (`definition` of the world schema):
     /__admin/widgets/{widget_id}/integrations (integrationApi, conversationEvents, getContact), or

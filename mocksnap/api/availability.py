@@ -8,7 +8,7 @@ from typing import Any
 
 import falcon.asgi
 
-from mocksnap.api.common import JSON
+from mocksnap.api.common import JSON, CrossOrigin, allow_any_origin
 from mocksnap.errors import ApiError, EmptyNotFound, PublicApiError
 from mocksnap.world import World
 from mocksnap.world.models import Organization, Widget
@@ -61,14 +61,15 @@ def _send(resp: falcon.asgi.Response, body: bytes) -> None:
     resp.data = body
 
 
-class PublicAvailability:
-    """GET /public/api/v2/chat/{widget_id}"""
+class PublicAvailability(CrossOrigin):
+    """GET /public/api/v2/chat/{widget_id}, which any page may call"""
 
     def __init__(self, world: World) -> None:
         self.world = world
         self.body = _Bodies(world, lambda view: {"statusCode": PUBLIC_OK, "data": view})
 
     async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, widget_id: str) -> None:
+        allow_any_origin(resp)
         found = self.world.widget(widget_id)
         if found is None:
             raise PublicApiError(404, "Widget not found")

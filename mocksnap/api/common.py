@@ -1,4 +1,5 @@
-"""What every resource needs: reading a JSON body, checking it against its schema, sending JSON."""
+"""What every resource needs: reading a JSON body, checking it against its schema, sending JSON, answering
+other origins."""
 
 from __future__ import annotations
 
@@ -72,3 +73,30 @@ def send_json(resp: falcon.asgi.Response, document: Any, status: int = 200) -> N
     resp.status = status
     resp.content_type = JSON
     resp.data = json.dumps(document).encode()
+
+
+# -- cross-origin reads ------------------------------------------------------------------------------------
+# What a web page calls (the widget's endpoints, from the integrator's site, and the Widget Availability API,
+# which the docs call with an XMLHttpRequest from a page) may be read by any origin, without credentials, as
+# the vendor's public endpoints are. Each such resource says so itself, so no other request pays for it.
+
+PREFLIGHT_MAX_AGE = "600"
+
+
+def allow_any_origin(resp: falcon.asgi.Response) -> None:
+    """Any page may read this answer (an error too: call it before anything can fail)."""
+    resp.set_header("Access-Control-Allow-Origin", "*")
+
+
+class CrossOrigin:
+    """A resource any page may call: answers the browser's preflight (OPTIONS) of a cross-origin call."""
+
+    async def on_options(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, **params: str) -> None:
+        allow_any_origin(resp)
+        resp.status = falcon.HTTP_204
+        methods = [name[3:].upper() for name in dir(self) if name.startswith("on_") and name.count("_") == 1]
+        resp.set_header("Access-Control-Allow-Methods", ", ".join(methods))
+        resp.set_header(
+            "Access-Control-Allow-Headers", req.get_header("Access-Control-Request-Headers") or ""
+        )
+        resp.set_header("Access-Control-Max-Age", PREFLIGHT_MAX_AGE)

@@ -35,6 +35,8 @@ QUEUE_TIMEOUT_S = 120  # a chat nobody accepted by then ends as no_agents_found
 INACTIVITY_TIMEOUT_S = 30 * 60  # a chat with no message for this long ends as timed_out
 BAN_S = 24 * 3600  # how long a (temporary) ban of a visitor lasts; a ban of an IP address lasts for good
 WAITING_LINE = "/NFO Just a moment...<br>"
+# What a proactive invitation says when neither the call nor the widget's page gives a message.
+PROACTIVE_MESSAGE = "Hi there! Can I help you with anything today?"
 
 
 class ChatCommands(WorldBase):
@@ -431,6 +433,42 @@ class ChatCommands(WorldBase):
             case.visitor.page_url = url
             self._emit("case.page", case, url=url)
         return case
+
+    def site_note(self, case: Case, text: str) -> Case:
+        """A line the visitor's page sends to the agent without showing it to the visitor (the JavaScript
+        API's sendTextToChat): a NOTE, which neither the visitor's poll nor the transcripts show."""
+        self._open_chat(case)
+        if not text:
+            raise Invalid("text must not be empty")
+        self._line(case, "NOTE", "", "", text)
+        self._emit("case.note", case)
+        return case
+
+    def invite(self, widget_id: str, url: str | None, message: str | None) -> dict[str, Any]:
+        """Invite the visitor of a page of the widget's site (every page when url is None) to chat: the widget
+        on that page shows a proactive invitation from the widget's first online human agent, with the
+        message, or with the widget's default when none is given. Nothing is recorded but the event; the case
+        starts when the visitor answers."""
+        found = self.widget(widget_id)
+        if found is None:
+            raise NotFound(f"no widget {widget_id}")
+        org, widget = found
+        if url is not None and not url:
+            raise Invalid("url must not be empty")
+        if not self.is_online(org, widget):
+            raise Invalid(f"widget {widget_id} is offline")
+        agent = next((a for a in self.online_agents(org, widget) if not a.is_bot), None)
+        if agent is None:
+            raise Invalid(f"widget {widget_id} has no online human agent")
+        invitation = {
+            "widgetId": widget_id,
+            "url": url,
+            "message": message or PROACTIVE_MESSAGE,
+            "agentId": agent.agent_id,
+            "agentAlias": agent.alias,
+        }
+        event = self.events.emit("widget.proactive_invited", self.clock.now(), org.org_id, **invitation)
+        return {**invitation, "seq": event.seq}
 
     def redirect(self, case: Case, url: str) -> Case:
         """Send the visitor's browser to another page (the bot's GOTO): a line their chat window acts on."""

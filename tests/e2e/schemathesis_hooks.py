@@ -193,6 +193,7 @@ KNOWN: dict[tuple[str, str], dict[str, str | None]] = {
     ("POST", "/__admin/traffic"): {"profile": "support-24x7"},
     ("POST", "/api/v1/chat"): {"widgetId": SUPPORT_WIDGET},
     ("PUT", "/api/v1/chat"): {"caseId": "active", "displayResponseId": None},
+    ("POST", "/widget/chats/{caseId}/messages"): {"responseId": None},  # no bot offered buttons there
     ("GET", "/api/v1/user.json"): {"email": OWNER},
     ("POST", "/api/v1/user.json"): {"email": OWNER},
     ("DELETE", "/api/v1/user.json"): {"email": SPARE_USER},
