@@ -8,7 +8,8 @@ import logging
 import falcon
 import falcon.asgi
 
-from mocksnap import errors
+from mocksnap import errors, heap
+from mocksnap.access_log import AccessLog
 from mocksnap.actors.autopilot import Autopilot
 from mocksnap.actors.bots import BotBridge
 from mocksnap.api import admin, agent_status, availability, logs, provisioning, traffic, visitor_chat
@@ -93,10 +94,13 @@ class Lifespan:
     """The scheduler, the delivery engine and the outbox work on the server's event loop, once there is
     one."""
 
-    def __init__(self, world: World, engine: DeliveryEngine, outbox: Outbox) -> None:
+    def __init__(
+        self, world: World, engine: DeliveryEngine, outbox: Outbox, access_log: AccessLog | None = None
+    ) -> None:
         self.world = world
         self.engine = engine
         self.outbox = outbox
+        self.access_log = access_log
 
     async def process_startup(self, scope: dict, event: dict) -> None:
         loop = asyncio.get_running_loop()
@@ -108,6 +112,8 @@ class Lifespan:
         self.world.scheduler.stop()
         await self.engine.stop()
         await self.outbox.stop()
+        if self.access_log is not None:
+            self.access_log.flush()
 
 
 def create_app(config: Config | None = None, world: World | None = None) -> falcon.asgi.App:
@@ -126,10 +132,18 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
         world.clock, config.smtp, timeout=config.delivery_timeout, log_size=config.delivery_log_size
     )
     Dispatcher(world, engine, violations)
+    world.events.subscribe(heap.release_on_reset)
     BotBridge(world, engine, violations)
     EmailDispatcher(world, engine, outbox)
-    # The faults come after the journal, which then records a faulted request as it was answered.
-    middleware = [Lifespan(world, engine, outbox), JournalMiddleware(journal), FaultMiddleware(faults)]
+    access_log = AccessLog() if config.access_log else None
+    # The faults come after the journal, which then records a faulted request as it was answered; the access
+    # log comes first, so that its time covers the others.
+    middleware = [
+        *([access_log] if access_log else []),
+        Lifespan(world, engine, outbox, access_log),
+        JournalMiddleware(journal),
+        FaultMiddleware(faults),
+    ]
     app = falcon.asgi.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True
     # Every body sets its own type; an empty one (the Visitor Chat 404, a DELETE) then goes without.
