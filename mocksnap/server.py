@@ -25,7 +25,7 @@ from gunicorn.app.base import BaseApplication
 from mocksnap import access_log, heap
 from mocksnap.config import SERVERS, Config
 
-GRACEFUL_TIMEOUT = 5.0  # seconds open requests get to finish once told to stop
+GRACEFUL_TIMEOUT = 5  # seconds open requests get to finish once told to stop
 
 
 class CannotServe(Exception):
