@@ -192,7 +192,7 @@ def where_the_time_goes(body: bytes, content_type: str, n: int = 20_000) -> None
     import falcon.asgi
 
     from mocksnap.api.availability import PublicAvailability
-    from mocksnap.app import create_app, load_world
+    from mocksnap.app import create_app, create_served_app, load_world
     from mocksnap.config import Config
     from mocksnap.journal import Journal, JournalMiddleware
 
@@ -213,6 +213,7 @@ def where_the_time_goes(body: bytes, content_type: str, n: int = 20_000) -> None
         "bare app + mocksnap's JournalMiddleware": app_of(Fixed(), [JournalMiddleware(Journal(world.clock))]),
         "mocksnap's PublicAvailability resource alone": app_of(PublicAvailability(world)),
         "mocksnap's whole app (create_app)": create_app(config, world),
+        "mocksnap as served (create_served_app)": create_served_app(config, world),
     }
     loop = asyncio.new_event_loop()
     try:

@@ -40,7 +40,7 @@ SERVER = """
 import gc, sys, time
 sys.path.insert(0, {here!r})
 from _population import new_world, populate
-from mocksnap.app import create_app
+from mocksnap.app import create_served_app
 from mocksnap.config import Config
 from mocksnap.server import serve
 
@@ -61,7 +61,7 @@ def timed(phase, info):
         pauses[info["generation"]].append(time.perf_counter() - timed.started)
 gc.callbacks.append(timed)
 config = Config(port=port, clock="manual")
-serve(create_app(config, world), config)
+serve(create_served_app(config, world), config)
 print("collections while serving: " + ", ".join(
     f"generation {{g}}: {{len(p)}}, longest {{max(p, default=0) * 1000:.1f}} ms" for g, p in pauses.items()
 ), file=sys.stderr, flush=True)

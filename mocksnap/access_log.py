@@ -57,7 +57,10 @@ class AccessLog:
         started = req.context.access_started
         data = resp.data  # or else a text body (YAML), not yet encoded
         size = len(data) if data is not None else len(resp.text.encode()) if resp.text else 0
-        request = (req.method, req.path, req.query_string, resp.status_code, size)
+        self.add(started, (req.method, req.path, req.query_string, resp.status_code, size))
+
+    def add(self, started: float, request: tuple[str, str, str, int, int]) -> None:
+        """A request answered: its perf_counter() at the start, (method, path, query, status, bytes)."""
         self._pending.append((started, time.perf_counter() - started, request))
         if not self._flush_scheduled:
             self._flush_scheduled = True

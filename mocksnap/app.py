@@ -17,6 +17,7 @@ from mocksnap.api.faults import FaultDetail, FaultList
 from mocksnap.api.openapi import OpenApiDocument
 from mocksnap.clock import Clock, make_clock
 from mocksnap.config import Config
+from mocksnap.fastpath import FastAvailability
 from mocksnap.faults import FaultMiddleware, Faults
 from mocksnap.journal import Journal, JournalMiddleware
 from mocksnap.mail import Outbox
@@ -117,6 +118,17 @@ class Lifespan:
 
 
 def create_app(config: Config | None = None, world: World | None = None) -> falcon.asgi.App:
+    return _assemble(config, world)[0]
+
+
+def create_served_app(config: Config | None = None, world: World | None = None) -> FastAvailability:
+    """The app as the servers serve it: behind the fast path of the Widget Availability API."""
+    return FastAvailability(*_assemble(config, world))
+
+
+def _assemble(
+    config: Config | None, world: World | None
+) -> tuple[falcon.asgi.App, availability.PublicAvailability, Journal, Faults, AccessLog | None]:
     config = config or Config()
     world = world or load_world(config)
     if config.public_url:
@@ -151,7 +163,8 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
 
     app.add_route("/api/v1/user.json", provisioning.Users(world))
     app.add_route("/api/v1/widget.json", provisioning.Widgets(world))
-    app.add_route("/public/api/v2/chat/{widget_id}", availability.PublicAvailability(world))
+    public_availability = availability.PublicAvailability(world)
+    app.add_route("/public/api/v2/chat/{widget_id}", public_availability)
     app.add_route("/api/v1/chat/{widget_id}", availability.VisitorAvailability(world))
     app.add_route("/api/v1/chat", visitor_chat.Chats(world))
     app.add_route("/api/v1/chat/poll/{case_id}", visitor_chat.Poll(world))
@@ -215,9 +228,9 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_error_handler(falcon.HTTPError, _http_error)
     app.add_error_handler(WorldError, _world_error)
     app.add_error_handler(errors.ApiError, _api_error)
-    return app
+    return app, public_availability, journal, faults, access_log
 
 
-def get_app() -> falcon.asgi.App:
+def get_app() -> FastAvailability:
     """For `gunicorn -k asgi 'mocksnap.app:get_app()'`: settings from MOCKSNAP_* variables."""
-    return create_app(Config.from_env())
+    return create_served_app(Config.from_env())

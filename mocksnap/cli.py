@@ -169,7 +169,7 @@ def problems(config: Config) -> list[str]:
 
 
 def _serve(config: Config) -> int:
-    from mocksnap.app import create_app, load_world
+    from mocksnap.app import create_served_app, load_world
     from mocksnap.server import CannotServe, preflight, serve
 
     found = problems(config)
@@ -187,7 +187,7 @@ def _serve(config: Config) -> int:
         return 2
     try:
         preflight(config)
-        app = create_app(config, world)
+        app = create_served_app(config, world)
         print(banner(world, config), flush=True)
         serve(app, config)
     except CannotServe as error:

@@ -19,11 +19,11 @@ import ssl
 import sys
 from typing import Any
 
-import falcon.asgi
 from gunicorn.app.base import BaseApplication
 
 from mocksnap import access_log, heap
 from mocksnap.config import SERVERS, Config
+from mocksnap.fastpath import App
 
 GRACEFUL_TIMEOUT = 5  # seconds open requests get to finish once told to stop
 
@@ -74,7 +74,7 @@ def preflight(config: Config) -> None:
     check_tls(config)
 
 
-def serve(app: falcon.asgi.App, config: Config) -> None:
+def serve(app: App, config: Config) -> None:
     """Serve until Ctrl-C or SIGTERM (raises CannotServe)."""
     preflight(config)
     heap.settle()  # the world is loaded: keep its objects out of every collection from now on
@@ -92,7 +92,7 @@ class _QuietEmbedding(logging.Filter):
         return "experimental" not in record.getMessage()
 
 
-def _run_granian(app: falcon.asgi.App, config: Config) -> None:
+def _run_granian(app: App, config: Config) -> None:
     try:
         import uvloop
     except ImportError:  # Windows
@@ -103,7 +103,7 @@ def _run_granian(app: falcon.asgi.App, config: Config) -> None:
         runner.run(_granian(app, config))
 
 
-async def _granian(app: falcon.asgi.App, config: Config) -> None:
+async def _granian(app: App, config: Config) -> None:
     from granian.constants import HTTPModes, Interfaces, SSLProtocols
     from granian.http import HTTP1Settings
     from granian.log import LogLevels
@@ -154,7 +154,7 @@ def _stop_now() -> None:
 
 
 class _Gunicorn(BaseApplication):
-    def __init__(self, app: falcon.asgi.App, options: dict[str, Any]) -> None:
+    def __init__(self, app: App, options: dict[str, Any]) -> None:
         self._app = app
         self._options = options
         super().__init__()
@@ -163,7 +163,7 @@ class _Gunicorn(BaseApplication):
         for key, value in self._options.items():
             self.cfg.set(key, value)
 
-    def load(self) -> falcon.asgi.App:
+    def load(self) -> App:
         return self._app
 
 
