@@ -59,7 +59,11 @@ class FastAvailability:
                 {
                     "type": "http.response.start",
                     "status": 200,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", size)],
+                    "headers": [
+                        (b"access-control-allow-origin", b"*"),  # as PublicAvailability: any page may read it
+                        (b"content-type", b"application/json"),
+                        (b"content-length", size),
+                    ],
                 }
             )
             await send({"type": "http.response.body", "body": body})

@@ -166,8 +166,8 @@ def test_tls_that_cannot_be_set_up_stops_the_server(
     line = _fails_at_start(
         ["--server", server_name, "--certfile", str(cert), "--keyfile", str(key)], port=port
     )
-    assert "--certfile" in line
-    assert str(cert) in line
+    assert ("--keyfile" if problem == "missing-key" else "--certfile") in line
+    assert str(key if problem == "missing-key" else cert) in line
     assert port_is_free(port)
 
 
@@ -186,7 +186,8 @@ def test_a_busy_port_stops_the_server_with_one_line(server_name: str) -> None:
 @pytest.mark.parametrize("port", [99999, -1])
 def test_a_port_that_is_no_port_stops_the_server_with_one_line(port: int) -> None:
     line = _fails_at_start([], port=port)
-    assert f"--port {port}" in line
+    assert "--port" in line
+    assert str(port) in line
 
 
 # -- gunicorn ------------------------------------------------------------------------------------------------
