@@ -7,7 +7,7 @@ import sys
 from dataclasses import fields, replace
 from pathlib import Path
 
-from mocksnap import __version__
+from mocksnap import __version__, heap
 from mocksnap.config import (
     CLOCKS,
     SERVERS,
@@ -188,6 +188,8 @@ def _serve(config: Config) -> int:
     try:
         preflight(config)
         app = create_served_app(config, world)
+        if len(world.cases) >= heap.LARGE_WORLD:
+            heap.settle()  # a large world is loaded: keep its objects out of every collection from now on
         print(banner(world, config), flush=True)
         serve(app, config)
     except CannotServe as error:

@@ -13,6 +13,7 @@ import gc
 from mocksnap.world.events import DomainEvent
 
 RELEASING = ("world.reset", "world.replaced")
+LARGE_WORLD = 10_000  # cases; below that a full collection is quick and the freeze buys nothing
 
 
 def settle() -> None:

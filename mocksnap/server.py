@@ -21,7 +21,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from mocksnap import access_log, heap
+from mocksnap import access_log
 from mocksnap.config import SERVERS, Config
 from mocksnap.fastpath import App
 
@@ -77,7 +77,6 @@ def preflight(config: Config) -> None:
 def serve(app: App, config: Config) -> None:
     """Serve until Ctrl-C or SIGTERM (raises CannotServe)."""
     preflight(config)
-    heap.settle()  # the world is loaded: keep its objects out of every collection from now on
     if config.server == "gunicorn":
         _Gunicorn(app, gunicorn_options(config)).run()
     else:
