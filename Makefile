@@ -36,10 +36,13 @@ system-deps:
 test: lint system-deps
 	$(BIN)/python -m pytest $(ARGS)
 
-# benchmarks/availability_rps.py drives the servers with wrk; without root it says how to install it and skips.
+# benchmarks/availability_rps.py drives the servers with wrk and compares with WireMock (a Java runtime, and the
+# jar of npm's `wiremock` package under .bench/).
 bench-deps:
-	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk; } || \
-		echo "wrk is missing: install it (apt-get install -y wrk) to run benchmarks/availability_rps.py"
+	@command -v wrk >/dev/null && command -v java >/dev/null && command -v npm >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq wrk default-jre-headless npm; }
+	@[ -f .bench/node_modules/wiremock/package.json ] || \
+		npm install --silent --prefix .bench --no-save --no-audit --no-fund wiremock
 
 bench: $(STAMP) bench-deps
 	$(BIN)/python benchmarks/run.py

@@ -1,15 +1,20 @@
-"""Widget Availability throughput: `mocksnap serve` against a bare Falcon ASGI app (target ratio >= 0.8).
+"""Widget Availability throughput: `mocksnap serve` as a user starts it, against WireMock and a bare app.
 
-GET /public/api/v2/chat/{widget_id} through a real `mocksnap serve --no-access-log`, as a ratio to a bare
-falcon.asgi.App that answers the same bytes (fetched from mocksnap once) from one resource, served by the same
-gunicorn settings: mocksnap.server.serve with gunicorn_options(), so the native `asgi` worker, one worker, no
-access log, no control socket. Measured with wrk (-t2 -c32 -d10s), alternating the two servers three times;
-the median of each. Needs wrk: installed with apt-get when running as root, otherwise the script says how.
+GET /public/api/v2/chat/{widget_id} with wrk (-t2 -c32 -d5s), the median of rounds that alternate:
+- `mocksnap serve` with no flags (its access log on, written to a file);
+- `mocksnap serve --no-access-log`, for the cost of the access log;
+- a bare falcon.asgi.App that answers the same bytes (fetched from mocksnap once) from one resource, served
+  like mocksnap (mocksnap.server.serve: the same server, settings and event loop, no access log);
+- WireMock standalone (the jar of npm's `wiremock` package, under .bench/), one stub answering the same bytes,
+  its request journal off; warmed up for 15 s first, as the JVM needs.
+Targets: mocksnap / WireMock >= 2.0, mocksnap / bare >= 0.9. `make bench-deps` installs wrk, a Java runtime
+and WireMock when missing; without them the script says so and measures what it can.
 
-When the ratio misses the target (or with --profile), it then shows where mocksnap's time goes: the same
-request driven straight through the ASGI callable in-process (no server, no network), microseconds per request
-for the bare app, the bare app plus mocksnap's journal middleware, mocksnap's resource alone, and mocksnap's
-whole app, then cProfile's top functions of mocksnap's own code in its whole app.
+When the ratio to the bare app misses its target (or with --profile), it then shows where mocksnap's time
+goes: the same request driven straight through the ASGI callable in-process (no server, no network),
+microseconds per request for the bare app, the bare app plus mocksnap's journal middleware, mocksnap's
+resource alone, and mocksnap's whole app, then cProfile's top functions of mocksnap's own code in its whole
+app.
 
 Prints the figures; asserts nothing, since this machine is shared and timings are noisy.
 """
@@ -20,6 +25,7 @@ import argparse
 import asyncio
 import cProfile
 import http.client
+import json
 import os
 import pstats
 import re
@@ -35,12 +41,16 @@ from _common import stop
 
 from mocksnap.testing import free_port
 
-TARGET_RATIO = 0.8
+TARGET_WIREMOCK = 2.0
+TARGET_BARE = 0.9
 WIDGET = "5286374d-5c92-419d-bcdb-b926d242b78b"
 PATH = f"/public/api/v2/chat/{WIDGET}"
 ROUNDS = 3
-WRK = ["-t2", "-c32", "-d10s"]
+WRK = ["-t2", "-c32", "-d5s"]
 WARM_UP = ["-t2", "-c32", "-d2s"]
+WIREMOCK_WARM_UP = ["-t2", "-c32", "-d15s"]
+REPOSITORY = Path(__file__).resolve().parent.parent
+WIREMOCK_JARS = REPOSITORY / ".bench" / "node_modules" / "wiremock" / "build"
 
 BARE_APP = '''\
 """A bare falcon.asgi app answering one fixed body, served like mocksnap serves its app."""
@@ -68,17 +78,29 @@ serve(app, Config(port=int(sys.argv[1]), access_log=False))
 '''
 
 
-def ensure_wrk() -> str | None:
-    """The path of wrk, installing it with apt-get when missing and running as root."""
-    found = shutil.which("wrk")
-    if found or os.geteuid() != 0 or not shutil.which("apt-get"):
-        return found
-    print("wrk is missing; installing it with apt-get ...", flush=True)
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "timeout": 300}
-    if subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], **quiet).returncode != 0:
-        subprocess.run(["apt-get", "update", "-qq"], **quiet)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], **quiet)
-    return shutil.which("wrk")
+def wiremock_command(folder: Path, port: int, body: bytes, content_type: str) -> list[str] | None:
+    """WireMock serving one stub of these bytes from `folder`, or None when Java or the jar is missing."""
+    jars = sorted(WIREMOCK_JARS.glob("wiremock-standalone-*.jar"))
+    java = shutil.which("java")
+    if not jars or java is None:
+        return None
+    (folder / "mappings").mkdir(parents=True, exist_ok=True)
+    stub = {
+        "request": {"method": "GET", "urlPath": PATH},
+        "response": {"status": 200, "body": body.decode(), "headers": {"Content-Type": content_type}},
+    }
+    (folder / "mappings" / "availability.json").write_text(json.dumps(stub), encoding="utf-8")
+    return [
+        java,
+        "-jar",
+        str(jars[-1]),
+        "--port",
+        str(port),
+        "--root-dir",
+        str(folder),
+        "--no-request-journal",
+        "--disable-banner",
+    ]
 
 
 def get(port: int, path: str) -> tuple[int, bytes, str]:
@@ -104,10 +126,11 @@ def wait_until_up(process: subprocess.Popen, port: int, path: str, seconds: floa
     raise TimeoutError(f"the server on port {port} did not answer within {seconds:.0f} s")
 
 
-def start(command: list[str], port: int, path: str) -> subprocess.Popen:
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def start(command: list[str], port: int, path: str, log: Path | None = None) -> subprocess.Popen:
+    with open(log or os.devnull, "wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     try:
-        wait_until_up(process, port, path)
+        wait_until_up(process, port, path, seconds=60)
     except BaseException:
         stop(process)
         raise
@@ -169,7 +192,7 @@ def where_the_time_goes(body: bytes, content_type: str, n: int = 20_000) -> None
     import falcon.asgi
 
     from mocksnap.api.availability import PublicAvailability
-    from mocksnap.app import create_app, load_world
+    from mocksnap.app import create_app, create_served_app, load_world
     from mocksnap.config import Config
     from mocksnap.journal import Journal, JournalMiddleware
 
@@ -190,6 +213,7 @@ def where_the_time_goes(body: bytes, content_type: str, n: int = 20_000) -> None
         "bare app + mocksnap's JournalMiddleware": app_of(Fixed(), [JournalMiddleware(Journal(world.clock))]),
         "mocksnap's PublicAvailability resource alone": app_of(PublicAvailability(world)),
         "mocksnap's whole app (create_app)": create_app(config, world),
+        "mocksnap as served (create_served_app)": create_served_app(config, world),
     }
     loop = asyncio.new_event_loop()
     try:
@@ -230,56 +254,78 @@ def where_the_time_goes(body: bytes, content_type: str, n: int = 20_000) -> None
         print(f"    {cumulative / total:6.1%} with callees, {own / total:6.1%} own  {where}")
 
 
+def median_rates(wrk_path: str, ports: dict[str, int]) -> dict[str, float]:
+    """wrk on each server in turn, ROUNDS times; the median rate of each. Warns of failed answers."""
+    rates: dict[str, list[float]] = {name: [] for name in ports}
+    failures = 0
+    for round_ in range(1, ROUNDS + 1):
+        for name, port in ports.items():
+            rate, failed = wrk(wrk_path, port, WRK)
+            rates[name].append(rate)
+            failures += failed
+        print(f"  round {round_}: " + "   ".join(f"{n} {r[-1]:,.0f}" for n, r in rates.items()), flush=True)
+    if failures:
+        print(f"  warning: {failures:,} answers were not 2xx/3xx or failed at the socket")
+    return {name: statistics.median(found) for name, found in rates.items()}
+
+
+def verdict(name: str, ratio: float, target: float) -> str:
+    return f"  {name} = {ratio:.2f}; target >= {target}: {'meets' if ratio >= target else 'MISSES'} it"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", action="store_true", help="show where the time goes even when on target")
     args = parser.parse_args()
-    wrk_path = ensure_wrk()
+    wrk_path = shutil.which("wrk")
     if wrk_path is None:
-        print("wrk is not installed; install it (Debian/Ubuntu: `sudo apt-get install -y wrk`), run again.")
+        print("wrk is not installed: `make bench-deps` installs it (or apt-get install -y wrk)")
         print("  skipped")
         return
-    mocksnap_port, bare_port = free_port(), free_port()
+    ports = {name: free_port() for name in ("mocksnap", "no-access-log", "bare", "WireMock")}
     servers: list[subprocess.Popen] = []
     with tempfile.TemporaryDirectory(prefix="mocksnap-bench-") as folder:
         try:
-            serve = [sys.executable, "-m", "mocksnap", "serve", "--no-access-log"]
-            servers.append(start([*serve, "--port", str(mocksnap_port)], mocksnap_port, PATH))
-            status, body, content_type = get(mocksnap_port, PATH)
+            serve = [sys.executable, "-m", "mocksnap", "serve", "--port"]
+            log = Path(folder) / "access.log"
+            servers.append(start([*serve, str(ports["mocksnap"])], ports["mocksnap"], PATH, log))
+            quiet = ports["no-access-log"]
+            servers.append(start([*serve, str(quiet), "--no-access-log"], quiet, PATH))
+            status, body, content_type = get(ports["mocksnap"], PATH)
             script = Path(folder) / "bare_app.py"
             script.write_text(BARE_APP.format(body=body, content_type=content_type))
-            servers.append(start([sys.executable, str(script), str(bare_port)], bare_port, PATH))
-            bare_body = get(bare_port, PATH)[1]
-            print(
-                f"GET {PATH}: {status}, {len(body)} bytes ({content_type}); bare app body identical: "
-                f"{bare_body == body}"
-            )
-            print(f"wrk {' '.join(WRK)}, alternating mocksnap and the bare app, {ROUNDS} rounds:", flush=True)
-            for port in (mocksnap_port, bare_port):
-                wrk(wrk_path, port, WARM_UP)
-            rates: dict[str, list[float]] = {"mocksnap": [], "bare": []}
-            failures = 0
-            for round_ in range(1, ROUNDS + 1):
-                for name, port in (("mocksnap", mocksnap_port), ("bare", bare_port)):
-                    rate, failed = wrk(wrk_path, port, WRK)
-                    rates[name].append(rate)
-                    failures += failed
-                print(
-                    f"  round {round_}: mocksnap {rates['mocksnap'][-1]:,.0f} req/s   "
-                    f"bare {rates['bare'][-1]:,.0f} req/s",
-                    flush=True,
-                )
+            servers.append(start([sys.executable, str(script), str(ports["bare"])], ports["bare"], PATH))
+            wiremock = wiremock_command(Path(folder) / "wiremock", ports["WireMock"], body, content_type)
+            if wiremock is None:
+                print("no WireMock (Java, .bench/node_modules/wiremock): `make bench-deps` installs it")
+                del ports["WireMock"]
+            else:
+                servers.append(start(wiremock, ports["WireMock"], PATH))
+            same = {name: get(port, PATH)[1] == body for name, port in ports.items()}
+            print(f"GET {PATH}: {status}, {len(body)} bytes ({content_type}); same bytes: {same}")
+            if "WireMock" in ports:
+                print(f"warming WireMock up: wrk {' '.join(WIREMOCK_WARM_UP)}", flush=True)
+                wrk(wrk_path, ports["WireMock"], WIREMOCK_WARM_UP)
+            for name, port in ports.items():
+                if name != "WireMock":
+                    wrk(wrk_path, port, WARM_UP)
+            print(f"wrk {' '.join(WRK)}, req/s, the servers in turn, {ROUNDS} rounds:", flush=True)
+            rates = median_rates(wrk_path, ports)
+            logged = sum(1 for _ in log.open("rb"))
         finally:
             for process in servers:
                 stop(process)
-    mocksnap_rate, bare_rate = statistics.median(rates["mocksnap"]), statistics.median(rates["bare"])
-    ratio = mocksnap_rate / bare_rate
-    print(f"median: mocksnap {mocksnap_rate:,.0f} req/s, bare falcon.asgi {bare_rate:,.0f} req/s")
-    if failures:
-        print(f"  warning: {failures:,} answers were not 2xx/3xx or failed at the socket")
-    verdict = "meets" if ratio >= TARGET_RATIO else "MISSES"
-    print(f"  ratio mocksnap / bare = {ratio:.2f}; target >= {TARGET_RATIO}: {verdict} it")
-    if ratio < TARGET_RATIO or args.profile:
+    print("median: " + ", ".join(f"{name} {rate:,.0f} req/s" for name, rate in rates.items()))
+    mocksnap = rates["mocksnap"]
+    if "WireMock" in rates:
+        print(verdict("mocksnap serve / WireMock", mocksnap / rates["WireMock"], TARGET_WIREMOCK))
+    ratio = mocksnap / rates["bare"]
+    print(verdict("mocksnap serve / bare falcon.asgi on the same server", ratio, TARGET_BARE))
+    cost = 1 - mocksnap / rates["no-access-log"]
+    off = rates["no-access-log"]
+    print(f"  access log: costs {cost:.1%} of the rate (on {mocksnap:,.0f} req/s, off {off:,.0f} req/s)")
+    print(f"  ({logged:,} access log lines written by mocksnap serve)")
+    if ratio < TARGET_BARE or args.profile:
         print(flush=True)
         where_the_time_goes(body, content_type)
 

@@ -8,7 +8,8 @@ import logging
 import falcon
 import falcon.asgi
 
-from mocksnap import errors
+from mocksnap import errors, heap
+from mocksnap.access_log import AccessLog
 from mocksnap.actors.autopilot import Autopilot
 from mocksnap.actors.bots import BotBridge
 from mocksnap.api import admin, agent_status, availability, logs, provisioning, traffic, visitor_chat
@@ -16,6 +17,7 @@ from mocksnap.api.faults import FaultDetail, FaultList
 from mocksnap.api.openapi import OpenApiDocument
 from mocksnap.clock import Clock, make_clock
 from mocksnap.config import Config
+from mocksnap.fastpath import FastAvailability
 from mocksnap.faults import FaultMiddleware, Faults
 from mocksnap.journal import Journal, JournalMiddleware
 from mocksnap.mail import Outbox
@@ -93,10 +95,13 @@ class Lifespan:
     """The scheduler, the delivery engine and the outbox work on the server's event loop, once there is
     one."""
 
-    def __init__(self, world: World, engine: DeliveryEngine, outbox: Outbox) -> None:
+    def __init__(
+        self, world: World, engine: DeliveryEngine, outbox: Outbox, access_log: AccessLog | None = None
+    ) -> None:
         self.world = world
         self.engine = engine
         self.outbox = outbox
+        self.access_log = access_log
 
     async def process_startup(self, scope: dict, event: dict) -> None:
         loop = asyncio.get_running_loop()
@@ -108,9 +113,22 @@ class Lifespan:
         self.world.scheduler.stop()
         await self.engine.stop()
         await self.outbox.stop()
+        if self.access_log is not None:
+            self.access_log.flush()
 
 
 def create_app(config: Config | None = None, world: World | None = None) -> falcon.asgi.App:
+    return _assemble(config, world)[0]
+
+
+def create_served_app(config: Config | None = None, world: World | None = None) -> FastAvailability:
+    """The app as the servers serve it: behind the fast path of the Widget Availability API."""
+    return FastAvailability(*_assemble(config, world))
+
+
+def _assemble(
+    config: Config | None, world: World | None
+) -> tuple[falcon.asgi.App, availability.PublicAvailability, Journal, Faults, AccessLog | None]:
     config = config or Config()
     world = world or load_world(config)
     if config.public_url:
@@ -126,10 +144,18 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
         world.clock, config.smtp, timeout=config.delivery_timeout, log_size=config.delivery_log_size
     )
     Dispatcher(world, engine, violations)
+    world.events.subscribe(heap.release_on_reset)
     BotBridge(world, engine, violations)
     EmailDispatcher(world, engine, outbox)
-    # The faults come after the journal, which then records a faulted request as it was answered.
-    middleware = [Lifespan(world, engine, outbox), JournalMiddleware(journal), FaultMiddleware(faults)]
+    access_log = AccessLog() if config.access_log else None
+    # The faults come after the journal, which then records a faulted request as it was answered; the access
+    # log comes first, so that its time covers the others.
+    middleware = [
+        *([access_log] if access_log else []),
+        Lifespan(world, engine, outbox, access_log),
+        JournalMiddleware(journal),
+        FaultMiddleware(faults),
+    ]
     app = falcon.asgi.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True
     # Every body sets its own type; an empty one (the Visitor Chat 404, a DELETE) then goes without.
@@ -137,7 +163,8 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
 
     app.add_route("/api/v1/user.json", provisioning.Users(world))
     app.add_route("/api/v1/widget.json", provisioning.Widgets(world))
-    app.add_route("/public/api/v2/chat/{widget_id}", availability.PublicAvailability(world))
+    public_availability = availability.PublicAvailability(world)
+    app.add_route("/public/api/v2/chat/{widget_id}", public_availability)
     app.add_route("/api/v1/chat/{widget_id}", availability.VisitorAvailability(world))
     app.add_route("/api/v1/chat", visitor_chat.Chats(world))
     app.add_route("/api/v1/chat/poll/{case_id}", visitor_chat.Poll(world))
@@ -201,9 +228,9 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_error_handler(falcon.HTTPError, _http_error)
     app.add_error_handler(WorldError, _world_error)
     app.add_error_handler(errors.ApiError, _api_error)
-    return app
+    return app, public_availability, journal, faults, access_log
 
 
-def get_app() -> falcon.asgi.App:
+def get_app() -> FastAvailability:
     """For `gunicorn -k asgi 'mocksnap.app:get_app()'`: settings from MOCKSNAP_* variables."""
-    return create_app(Config.from_env())
+    return create_served_app(Config.from_env())

@@ -7,9 +7,10 @@ import sys
 from dataclasses import fields, replace
 from pathlib import Path
 
-from mocksnap import __version__
+from mocksnap import __version__, heap
 from mocksnap.config import (
     CLOCKS,
+    SERVERS,
     Config,
     SettingError,
     parse_address,
@@ -108,6 +109,13 @@ def _parser(defaults: Config) -> tuple[argparse.ArgumentParser, dict[str, argpar
         default=defaults.access_log,
         help="do not log a line per request",
     )
+    serve.add_argument("--server", choices=SERVERS, default=defaults.server, help=" or ".join(SERVERS))
+    serve.add_argument(
+        "--header-timeout",
+        type=flag_type(parse_positive),
+        default=defaults.header_timeout,
+        help="seconds a connection gets to send a request's headers (granian)",
+    )
     from mocksnap.sink import add_parser as add_sink
     from mocksnap.traffic.command import add_parser as add_traffic
 
@@ -161,8 +169,8 @@ def problems(config: Config) -> list[str]:
 
 
 def _serve(config: Config) -> int:
-    from mocksnap.app import create_app, load_world
-    from mocksnap.server import serve
+    from mocksnap.app import create_served_app, load_world
+    from mocksnap.server import CannotServe, preflight, serve
 
     found = problems(config)
     for problem in found:
@@ -177,8 +185,16 @@ def _serve(config: Config) -> int:
             hint = f" (--world takes a file, or a bundled world: {', '.join(bundled_worlds())})"
         print(f"mocksnap: {config.world or 'the default world'}: {error}{hint}", file=sys.stderr)
         return 2
-    print(banner(world, config), flush=True)
-    serve(create_app(config, world), config)
+    try:
+        preflight(config)
+        app = create_served_app(config, world)
+        if len(world.cases) >= heap.LARGE_WORLD:
+            heap.settle()  # a large world is loaded: keep its objects out of every collection from now on
+        print(banner(world, config), flush=True)
+        serve(app, config)
+    except CannotServe as error:
+        print(f"mocksnap: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

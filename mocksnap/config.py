@@ -17,6 +17,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 CLOCKS = ("real", "manual", "scaled")
+SERVERS = ("granian", "gunicorn")
 T = TypeVar("T")
 
 
@@ -135,6 +136,8 @@ class Config:
     certfile: Path | None = None
     keyfile: Path | None = None
     access_log: bool = True
+    server: str = "granian"  # or gunicorn
+    header_timeout: float = 15.0  # seconds for a request's headers, and for an idle connection's next request
     clock: str = "real"
     speed: float = 1.0
     start: datetime | None = None
@@ -162,6 +165,8 @@ class Config:
             certfile=path("MOCKSNAP_CERTFILE"),
             keyfile=path("MOCKSNAP_KEYFILE"),
             access_log=env.get("MOCKSNAP_ACCESS_LOG", "1").lower() not in ("0", "false", "no", "off"),
+            server=env.get("MOCKSNAP_SERVER", defaults.server),
+            header_timeout=_setting(env, "MOCKSNAP_HEADER_TIMEOUT", parse_positive, defaults.header_timeout),
             clock=_setting(env, "MOCKSNAP_CLOCK", parse_clock, defaults.clock),
             speed=_setting(env, "MOCKSNAP_SPEED", parse_positive, defaults.speed),
             start=_setting(env, "MOCKSNAP_START", parse_instant, defaults.start),

@@ -180,6 +180,11 @@ class Faults:
         self.clear()
         self._ids = itertools.count(1)
 
+    @property
+    def any_inbound(self) -> bool:
+        """Whether some request may be faulted."""
+        return bool(self._inbound)
+
     def for_request(self, method: str, path: str) -> RequestFault | None:
         if not self._inbound or path.startswith(ADMIN):
             return None

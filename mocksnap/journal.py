@@ -36,17 +36,13 @@ class Journal:
             headers = [
                 (name.encode("latin-1"), value.encode("latin-1")) for name, value in req.headers.items()
             ]
-        entry = (
-            next(self._seq),
-            self.clock.now(),
-            req.method,
-            req.path,
-            req.query_string,
-            headers,
-            body,
-            status,
-        )
-        self._entries.append(entry)
+        self.add(req.method, req.path, req.query_string, headers, body, status)
+
+    def add(
+        self, method: str, path: str, query: str, headers: list | tuple, body: bytes, status: int
+    ) -> None:
+        """Keep a request as it came: its ASGI header list, its raw body."""
+        self._entries.append((next(self._seq), self.clock.now(), method, path, query, headers, body, status))
         self.changes.notify()
 
     @staticmethod

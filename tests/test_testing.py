@@ -155,7 +155,7 @@ def test_start_server_runs_a_server_on_a_manual_clock_and_stops_it_cleanly() -> 
         assert (clock["mode"], clock["now"]) == ("manual", "2026-11-23T09:30:00.000Z")
         assert server.base_url.startswith("http://127.0.0.1:")
     assert server.process.returncode == 0
-    assert "Shutting down" in server.output()
+    assert "shutting down" in server.output().lower()
 
 
 def test_a_server_that_cannot_start_raises_with_its_output(tmp_path: Path) -> None:

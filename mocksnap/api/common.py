@@ -26,6 +26,9 @@ async def read_body(req: falcon.asgi.Request) -> bytes:
     raw = await req.bounded_stream.read()
     if len(raw) > MAX_BODY:
         raise ApiError(413, f"the request body must be at most {MAX_BODY} bytes")
+    if req.content_length is not None and len(raw) < req.content_length:
+        # The client went away mid-body (the server ends the stream early): never act on a part of it.
+        raise ApiError(400, f"the request body ended after {len(raw)} of its {req.content_length} bytes")
     req.context.body = raw
     return raw
 

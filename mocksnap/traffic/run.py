@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
 
+from mocksnap import heap
 from mocksnap.actors.bots import BotBridge
 from mocksnap.clock import ManualClock, ScaledClock, iso
 from mocksnap.traffic.generator import Traffic
@@ -259,6 +260,7 @@ class ServerRun:
             # waits for a retry counts as failed until it goes through).
             await self.engine.idle()
             self.state = "done"
+            heap.settle()  # the world it made stays: keep its objects out of every collection from now on
         except asyncio.CancelledError:
             self.state = "stopped"
             raise

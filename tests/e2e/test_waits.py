@@ -113,7 +113,7 @@ def test_a_waiting_client_that_goes_away_leaves_the_server_well(server: Mocksnap
     with socket.create_connection((HOST, server.port)) as gone:
         gone.sendall(b"GET /__admin/requests/wait?timeout=60 HTTP/1.1\r\nHost: x\r\n\r\n")
         time.sleep(0.1)
-    # gunicorn cancels the request of a client that is gone after a grace period (3 s), and logs it.
+    # The server ends the request of a client that is gone (gunicorn after a grace of 3 s), and logs it.
     deadline = time.monotonic() + 10
     while "wait?timeout=60" not in server.output_since(offset) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -131,7 +131,7 @@ def test_a_server_stopped_under_a_wait_exits_within_its_graceful_timeout(
     running = spawn("--clock", "manual")
     wait = Waiting(running, "/__admin/deliveries/wait", timeout=60)
     started = time.monotonic()
-    # SIGTERM: gunicorn lets open requests finish for its graceful timeout (5 s), not for the wait's 60.
+    # SIGTERM: open requests get the graceful timeout (5 s) to finish, not the wait's 60.
     assert running.stop(timeout=10) == 0
     assert time.monotonic() - started < 8
     wait.join(5)
