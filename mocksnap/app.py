@@ -21,6 +21,7 @@ from mocksnap.journal import Journal, JournalMiddleware
 from mocksnap.mail import Outbox
 from mocksnap.web.assets import StaticAsset
 from mocksnap.web.feed import LiveFeed
+from mocksnap.web.files import Download, Upload
 from mocksnap.web.hub import HubMessages, HubPage, HubSdkEvents, HubState
 from mocksnap.web.pages import Page, Stats
 from mocksnap.web.widget import (
@@ -158,6 +159,8 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/widget/chats/{case_id}", WidgetChat(world))
     for action in CHAT_ACTIONS:
         app.add_route(f"/widget/chats/{{case_id}}/{action}", ChatAction(world, action))
+    app.add_route("/widget/chats/{case_id}/files", Upload(world))
+    app.add_route("/files/{file_id}/{name}", Download(world))
 
     app.add_route("/__admin/health", admin.Health(world))
     app.add_route("/__admin/openapi.json", OpenApiDocument())

@@ -8,7 +8,6 @@ import re
 import shutil
 import signal
 import ssl
-import subprocess
 import sys
 import time
 import uuid
@@ -618,34 +617,8 @@ def test_signal_stops_the_server_cleanly(spawn, sig: int, group: bool) -> None:
 # -- TLS -------------------------------------------------------------------------------------------------
 
 
-def test_https_with_certfile_and_keyfile(spawn, tmp_path: Path) -> None:
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("the openssl command line is not on PATH: cannot make a self-signed certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            openssl,
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-days",
-            "1",
-            "-subj",
-            f"/CN={HOST}",
-            "-addext",
-            f"subjectAltName=IP:{HOST}",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=30,
-    )
+def test_https_with_certfile_and_keyfile(spawn, certificate: tuple[Path, Path]) -> None:
+    cert, key = certificate
     context = ssl.create_default_context(cafile=str(cert))
     running = spawn("--certfile", str(cert), "--keyfile", str(key), scheme="https", ssl_context=context)
     assert running.base_url.startswith("https://")
