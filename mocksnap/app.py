@@ -32,6 +32,7 @@ from mocksnap.web.widget import (
     WidgetScript,
     WidgetSettings,
 )
+from mocksnap.web.widget_pages import DemoPage, MobilePage
 from mocksnap.webhooks.delivery import DeliveryEngine
 from mocksnap.webhooks.dispatch import Dispatcher, Violations
 from mocksnap.webhooks.emails import EmailDispatcher
@@ -161,6 +162,8 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
         app.add_route(f"/widget/chats/{{case_id}}/{action}", ChatAction(world, action))
     app.add_route("/widget/chats/{case_id}/files", Upload(world))
     app.add_route("/files/{file_id}/{name}", Download(world))
+    app.add_route("/mobile/{widget_id}", MobilePage(world))
+    app.add_route("/demo/{widget_id}", DemoPage(world))
 
     app.add_route("/__admin/health", admin.Health(world))
     app.add_route("/__admin/openapi.json", OpenApiDocument())

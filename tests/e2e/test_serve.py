@@ -13,7 +13,7 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 import yaml
@@ -140,6 +140,9 @@ def test_banner_prints_the_default_worlds_credentials_and_ids(server: Server) ->
         assert credential in out
     for widget_id in (SUPPORT_WIDGET, SALES_WIDGET):
         assert re.search(rf"^\s*widget {widget_id}\b", out, re.M), widget_id
+        demo = f"{server.base_url}/demo/{widget_id}"
+        assert re.search(rf"^\s*demo page\s+{re.escape(demo)}$", out, re.M), demo
+        assert server.get(urlsplit(demo).path).status == 200
     assert "wc:sam@example.com (online)" in out
     assert "wc:dana@example.com (pause)" in out
 
