@@ -160,7 +160,7 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     app.add_route("/widget/chats/{case_id}", WidgetChat(world))
     for action in CHAT_ACTIONS:
         app.add_route(f"/widget/chats/{{case_id}}/{action}", ChatAction(world, action))
-    app.add_route("/widget/chats/{case_id}/files", Upload(world))
+    app.add_route("/widget/chats/{case_id}/files", Upload(world, config.public_url))
     app.add_route("/files/{file_id}/{name}", Download(world))
     app.add_route("/mobile/{widget_id}", MobilePage(world))
     app.add_route("/demo/{widget_id}", DemoPage(world))

@@ -5,7 +5,7 @@ case's organization, only with that organization's API token as the `Authorizati
 from __future__ import annotations
 
 import io
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import falcon
 import falcon.asgi
@@ -56,15 +56,23 @@ class Upload(CrossOrigin):
     origin, as every path of the widget; the case id, which only the visitor's page holds,
     names the chat."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, public_url: str | None = None) -> None:
         self.world = world
+        self.public_url = public_url
+
+    def _link_base(self, req: falcon.asgi.Request) -> str:
+        """Links are https (files are served over https only) on mocksnap's public address (--public-url),
+        or on the host the widget reached mocksnap at."""
+        if self.public_url:
+            parts = urlsplit(self.public_url)
+            return f"https://{parts.netloc}{parts.path}"
+        return f"https://{req.netloc}"
 
     async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, case_id: str) -> None:
         allow_any_origin(resp)
         name, content_type, data = await _uploaded(req)
         case = self.world.case(case_id)
-        # The link is https on the host the widget reached mocksnap at: files are served over https only.
-        shared = self.world.visitor_file(case, name, content_type, data, f"https://{req.netloc}")
+        shared = self.world.visitor_file(case, name, content_type, data, self._link_base(req))
         send_json(resp, {"url": shared.url, "name": shared.name, "size": len(shared.data)}, status=201)
 
 

@@ -9,6 +9,7 @@ import pytest
 from falcon.testing import TestClient
 
 from mocksnap.app import create_app
+from mocksnap.config import Config
 from mocksnap.webhooks import payloads
 from mocksnap.world import World
 from mocksnap.world.files import MAX_FILE_BYTES, MAX_FILES_PER_CASE
@@ -243,3 +244,10 @@ def test_the_chat_box_sees_the_file_line_with_its_name(two_orgs) -> None:
         "size": 16,
         "url": shared["url"],
     }
+
+
+def test_links_are_on_the_public_url_when_mocksnap_has_one(clock) -> None:
+    world = two_org_world(clock)
+    client = TestClient(create_app(Config(public_url="http://mocksnap.example:8080/chat"), world=world))
+    url = upload(client, open_chat(world)).json["url"]
+    assert url.startswith("https://mocksnap.example:8080/chat/files/")
