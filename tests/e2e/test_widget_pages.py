@@ -130,6 +130,14 @@ def test_the_mobile_page_forwards_every_callback_to_the_sdks_native_bridges(
     message.fill("Thanks")
     message.press("Enter")
     assert wait_for_native(page, "ios", "chatMessageSent") == [["ios", "chatMessageSent", {"msg": "Thanks"}]]
+    box = page.frame_locator("#designstudio-iframe")
+    box.get_by_role("button", name="Minimize").click()
+    assert wait_for_native(page, "ios", "minimize") == [
+        ["ios", "minimize", {"isMinimized": True, "chatType": "manual", "boxType": "chatManual"}]
+    ]
+    assert wait_for_native(page, "android", "MinimizeEventHandlerImpl.onMinimize") == [
+        ["android", "MinimizeEventHandlerImpl.onMinimize", [True, "manual", "chatManual"]]
+    ]
     assert not [call for call in native_calls(page) if call[1] in ("error", "globalError")]
 
 
