@@ -3,6 +3,7 @@ link is readable only by the case's organization (see mocksnap/web/files.py for 
 
 from __future__ import annotations
 
+import random
 import re
 import unicodedata
 from typing import Any
@@ -38,6 +39,8 @@ class FileCommands(ChatCommands):
         super()._install(orgs, cases)
         self.files: dict[str, SharedFile] = {}
         self._stored_bytes = 0
+        # A seeded stream of their own: sharing a file leaves the ids of cases and widgets as they were.
+        self._ids["file"] = random.Random(f"file/{self.seed}")
 
     def visitor_file(
         self, case: Case, name: str, content_type: str | None, data: bytes, base_url: str
@@ -62,7 +65,9 @@ class FileCommands(ChatCommands):
         content_type = (content_type or "").split(";")[0].strip().lower()
         if not MEDIA_TYPE.match(content_type):
             content_type = DEFAULT_MEDIA_TYPE
-        file_id = self.new_uuid()
+        file_id = self.new_uuid("file")
+        while file_id in self.files:
+            file_id = self.new_uuid("file")
         url = file_link(base_url, file_id, name)
         shared = SharedFile(file_id, case.case_id, case.org_id, name, content_type, data, url)
         self.files[file_id] = shared
