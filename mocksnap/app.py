@@ -23,6 +23,7 @@ from mocksnap.journal import Journal, JournalMiddleware
 from mocksnap.mail import Outbox
 from mocksnap.web.assets import StaticAsset
 from mocksnap.web.feed import LiveFeed
+from mocksnap.web.files import Download, Upload
 from mocksnap.web.hub import HubMessages, HubPage, HubSdkEvents, HubState
 from mocksnap.web.pages import Page, Stats
 from mocksnap.web.widget import (
@@ -33,6 +34,7 @@ from mocksnap.web.widget import (
     WidgetScript,
     WidgetSettings,
 )
+from mocksnap.web.widget_pages import DemoPage, MobilePage
 from mocksnap.webhooks.delivery import DeliveryEngine
 from mocksnap.webhooks.dispatch import Dispatcher, Violations
 from mocksnap.webhooks.emails import EmailDispatcher
@@ -185,6 +187,10 @@ def _assemble(
     app.add_route("/widget/chats/{case_id}", WidgetChat(world))
     for action in CHAT_ACTIONS:
         app.add_route(f"/widget/chats/{{case_id}}/{action}", ChatAction(world, action))
+    app.add_route("/widget/chats/{case_id}/files", Upload(world, config.public_url))
+    app.add_route("/files/{file_id}/{name}", Download(world))
+    app.add_route("/mobile/{widget_id}", MobilePage(world))
+    app.add_route("/demo/{widget_id}", DemoPage(world))
 
     app.add_route("/__admin/health", admin.Health(world))
     app.add_route("/__admin/openapi.json", OpenApiDocument())

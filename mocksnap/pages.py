@@ -6,6 +6,7 @@ from __future__ import annotations
 PAGES: tuple[tuple[str, str], ...] = (
     ("wallboard", "/wallboard"),
     ("OpenAPI document", "/__admin/openapi.json"),
+    ("demo page", "/demo/{widgetId}"),  # a sample shop with the widget: open it and chat
 )
 
 

@@ -3,6 +3,9 @@
 - `mocksnap_server` (session): one real `mocksnap serve` on a free port of 127.0.0.1, on a manual clock. Under
   pytest-xdist each worker is its own pytest process, so each has its own server.
 - `mocksnap` (each test): that server's world reset to the one it started with; a `mocksnap.testing.Mocksnap`.
+  `mocksnap.widget_script_url(widget_id)` is the widget script of the documented snippet on that server:
+  reroute your page's `storage.googleapis.com/code.snapengage.com/js/*` to it
+  (examples/test_widget_snippet.py).
 - `webhook_sink` (each test): a `mocksnap.testing.WebhookSink`, closed after the test.
 
 `--mocksnap-world PATH`, `--mocksnap-seed N`, `--mocksnap-start ISO8601` and `--mocksnap-smtp HOST:PORT` (or

@@ -326,6 +326,17 @@ class Mocksnap:
         """Where the emulated APIs answer: `http://127.0.0.1:PORT`."""
         return self.server.base_url
 
+    @property
+    def base_js_url(self) -> str:
+        """Where the widget scripts are: the Mobile SDK's `baseJsUrl`, and the documented snippet's
+        `//storage.googleapis.com/code.snapengage.com/js` with its host changed."""
+        return f"{self.base_url}/code.snapengage.com/js"
+
+    def widget_script_url(self, widget_id: str | None = None) -> str:
+        """The script of the documented snippet for a widget (the world's first unless told), served by this
+        server: reroute `storage.googleapis.com/code.snapengage.com/js/*` of your page to it."""
+        return f"{self.base_js_url}/{widget_id or self.org.widgets[0]}.js"
+
     def request(
         self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
     ) -> Response:

@@ -184,10 +184,9 @@ def test_a_missing_world_names_the_bundled_ones(
     assert "default, retail, saas" in line
 
 
-def test_the_banner_lists_the_credentials_and_the_pages_to_open(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_banner_lists_the_credentials_and_the_pages_to_open() -> None:
     config = Config(clock="manual", host="0.0.0.0", port=8123)
     world = load_world(config)
-    monkeypatch.setattr(pages, "PAGES", (*pages.PAGES, ("demo page", "/demo/{widgetId}")))
     text = banner(world, config)
     for credential in ("mocksnap-api-token", "mocksnap-provisioning-key", "mocksnap-visitor-key"):
         assert credential in text

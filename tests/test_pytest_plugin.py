@@ -45,6 +45,24 @@ def test_each_test_gets_a_fresh_world_on_a_manual_clock(pytester: pytest.Pyteste
     result.assert_outcomes(passed=2)
 
 
+def test_the_fixture_gives_the_widget_script_url(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        from urllib.parse import urlsplit
+
+        def test_script(mocksnap):
+            widget = mocksnap.org.widgets[1]
+            url = mocksnap.widget_script_url(widget)
+            assert url == f"{mocksnap.base_url}/code.snapengage.com/js/{widget}.js"
+            assert mocksnap.widget_script_url().endswith(f"/{mocksnap.org.widgets[0]}.js")
+            script = mocksnap.request("GET", urlsplit(url).path)
+            assert script.status == 200
+            assert b"SnapEngage" in script.body
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
 def test_failures_read_well(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """

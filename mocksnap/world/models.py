@@ -208,3 +208,17 @@ class Case:
         if self.kind != "chat":
             return 0
         return (self.closed_ms or now_ms) - self.created_ms
+
+
+@dataclass(frozen=True, slots=True)
+class SharedFile:
+    """A file a visitor uploaded into a chat. Its line in the chat carries a link to it; the bytes stay in
+    memory (not in world documents) until the world is reset or replaced."""
+
+    file_id: str
+    case_id: str
+    org_id: str
+    name: str
+    content_type: str
+    data: bytes
+    url: str

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from mocksnap.world.accounts import AccountCommands
 from mocksnap.world.agent_side import AgentSideCommands
+from mocksnap.world.files import FileCommands
 
 
-class World(AccountCommands, AgentSideCommands):
+class World(AccountCommands, AgentSideCommands, FileCommands):
     pass

@@ -177,7 +177,7 @@ def _known_path_parameters(path: str) -> dict[str, str]:
 # What the query or the body of a call names, where it names it as a string (None: left out): accept and the
 # widget agent entry take Michael (who has none of the chats), messages and typing Sam (whose chat it is), a
 # transfer Michael or the sales widget (the 24x7 one has the chats, so it cannot be deleted), the
-# Provisioning API the owner of both widgets, or the user who owns none.
+# Provisioning API the owner of both widgets, or the user who owns none; a file shared in a chat has content.
 KNOWN: dict[tuple[str, str], dict[str, str | None]] = {
     ("POST", "/__admin/cases/{caseId}/accept"): {"agentId": MICHAEL},
     ("POST", "/__admin/cases/{caseId}/messages"): {"agentId": SAM},
@@ -192,6 +192,7 @@ KNOWN: dict[tuple[str, str], dict[str, str | None]] = {
     ("POST", "/api/v2/agentstatus"): {"agent_id": MICHAEL},
     ("POST", "/__admin/traffic"): {"profile": "support-24x7"},
     ("POST", "/api/v1/chat"): {"widgetId": SUPPORT_WIDGET},
+    ("POST", "/widget/chats/{caseId}/files"): {"file": "the visitor's receipt"},
     ("PUT", "/api/v1/chat"): {"caseId": "active", "displayResponseId": None},
     ("POST", "/widget/chats/{caseId}/messages"): {"responseId": None},  # no bot offered buttons there
     ("GET", "/api/v1/user.json"): {"email": OWNER},

@@ -37,6 +37,7 @@ UNCALLED = {
     # An app's message, of ten kinds each with its own shape (generated bodies would take longer than all the
     # rest): tests/web/test_hub.py sends each kind, good and bad, and tests/e2e/test_hub.py from a browser.
     ("POST", "/__admin/hub/{agentId}/messages"),
+    ("GET", "/files/{fileId}/{name}"),  # served over https only: tests/e2e/test_shared_files.py
 }
 RUN_TIMEOUT = 600  # seconds; alone on a 2-core machine the run takes 4 to 5 minutes, more under load
 

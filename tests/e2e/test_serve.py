@@ -8,14 +8,13 @@ import re
 import shutil
 import signal
 import ssl
-import subprocess
 import sys
 import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 import yaml
@@ -144,6 +143,9 @@ def test_banner_prints_the_default_worlds_credentials_and_ids(server: Server) ->
         assert credential in out
     for widget_id in (SUPPORT_WIDGET, SALES_WIDGET):
         assert re.search(rf"^\s*widget {widget_id}\b", out, re.M), widget_id
+        demo = f"{server.base_url}/demo/{widget_id}"
+        assert re.search(rf"^\s*demo page\s+{re.escape(demo)}$", out, re.M), demo
+        assert server.get(urlsplit(demo).path).status == 200
     assert "wc:sam@example.com (online)" in out
     assert "wc:dana@example.com (pause)" in out
 
@@ -633,34 +635,8 @@ def test_signal_stops_the_server_cleanly(spawn, sig: int, group: bool) -> None:
 # -- TLS -------------------------------------------------------------------------------------------------
 
 
-def test_https_with_certfile_and_keyfile(spawn, tmp_path: Path) -> None:
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("the openssl command line is not on PATH: cannot make a self-signed certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            openssl,
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-days",
-            "1",
-            "-subj",
-            f"/CN={HOST}",
-            "-addext",
-            f"subjectAltName=IP:{HOST}",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=30,
-    )
+def test_https_with_certfile_and_keyfile(spawn, certificate: tuple[Path, Path]) -> None:
+    cert, key = certificate
     context = ssl.create_default_context(cafile=str(cert))
     running = spawn("--certfile", str(cert), "--keyfile", str(key), scheme="https", ssl_context=context)
     assert running.base_url.startswith("https://")

@@ -719,7 +719,8 @@ function transcriptLine(doc, line, last) {
   }
   const item = h(doc, "li", { class: `line ${line.type}` },
     h(doc, "span", { class: "alias" }, line.type === "visitor" ? line.alias || "You" : line.alias),
-    h(doc, "span", { class: "text" }, line.text));
+    // A shared file's link is for the organization's systems only: the visitor sees its name.
+    h(doc, "span", { class: "text" }, line.file ? `Sent a file: ${line.file.fileName}` : line.text));
   if (line.displayResponses && last && chatOpen()) {
     item.append(h(doc, "div", { class: "buttons" }, line.displayResponses.map((button) =>
       h(doc, "button", { type: "button", onclick: () => clickButton(line, button).catch(console.error) }, button.text))));
