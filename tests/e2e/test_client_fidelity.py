@@ -8,7 +8,7 @@ import json
 from urllib.parse import urlencode
 
 from mocksnap.testing import Mocksnap
-from tests.conftest import OWNER, PROVISIONING_KEY, assert_valid
+from tests.conftest import OWNER, PROVISIONING_KEY, SUPPORT_WIDGET, assert_valid
 
 KEY = f"api_key={PROVISIONING_KEY}"
 
@@ -77,3 +77,46 @@ def test_a_required_field_sent_as_null_is_named_as_missing(mocksnap: Mocksnap) -
     assert (refused.status, refused.json()) == (400, {"code": 400, "message": "name is required"})
     missing = mocksnap.request("GET", f"/api/v1/user.json?{KEY}&{urlencode({'email': 'x@example.com'})}")
     assert missing.status == 404
+
+
+# -- Logs API parameters ---------------------------------------------------------------------------------
+
+
+def test_a_logs_client_follows_the_whole_link_with_java_zone_ids_and_no_end(mocksnap: Mocksnap) -> None:
+    org = mocksnap.org
+    made = [chat(mocksnap, f"question {n}") for n in range(130)]
+    auth = {"Authorization": org.apiToken}
+    seen: list[str] = []
+    query = urlencode(
+        {"widgetId": SUPPORT_WIDGET, "start": "2000-01-01", "end": "9999-12-31", "timezone": "UTC+2"}
+    )
+    body = logs_page(mocksnap, f"/api/v2/{org.orgId}/logs?{query}", auth)
+    seen += [case["id"] for case in body["cases"]]
+    assert body["linkToNextSetOfResults"].startswith(f"{mocksnap.base_url}/api/v2/{org.orgId}/logs?")
+    # the link itself as `next`, URL-encoded, and nothing else
+    follow = urlencode({"next": body["linkToNextSetOfResults"]})
+    body = logs_page(mocksnap, f"/api/v2/{org.orgId}/logs?{follow}", auth)
+    seen += [case["id"] for case in body["cases"]]
+    assert body["linkToNextSetOfResults"] == ""
+    assert sorted(seen) == sorted(made)  # every chat once (ties in the same millisecond in any order)
+    for zone in ("GMT", "Z", "+02:00", "GMT+2", "UT", "UTC+02:00", "Europe/Berlin"):
+        query = urlencode(
+            {"widgetId": SUPPORT_WIDGET, "start": "2000-01-01", "end": "9999-12-31", "timezone": zone}
+        )
+        assert len(logs_page(mocksnap, f"/api/v2/{org.orgId}/logs?{query}", auth)["cases"]) == 100
+
+
+def chat(mocksnap: Mocksnap, message: str) -> str:
+    query = urlencode({"widgetId": SUPPORT_WIDGET, "visitorMessage": message})
+    started = mocksnap.request(
+        "POST", f"/api/v1/chat?{query}", headers={"x-api-key": mocksnap.org.visitorApiKey}
+    )
+    assert started.status == 200, started.body
+    return started.json()["caseId"]
+
+
+def logs_page(mocksnap: Mocksnap, path: str, auth: dict[str, str]) -> dict:
+    answer = mocksnap.request("GET", path, headers=auth)
+    assert answer.status == 200, answer.body
+    assert_valid("logs-response", answer.json())
+    return answer.json()
