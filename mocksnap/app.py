@@ -110,6 +110,27 @@ class Lifespan:
         await self.outbox.stop()
 
 
+class HeadAsGet:
+    """HEAD on any GET endpoint answers like GET without a body (the Visitor Chat and the other APIs are read
+    with GET, and monitors and link checkers ask with HEAD): the request is routed as a GET, and Falcon leaves
+    the body out of a HEAD answer while keeping its Content-Length. Routes without GET still answer 405."""
+
+    async def process_request(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        if req.method == "HEAD":
+            req.context.head = True
+            req.method = "GET"
+
+    async def process_response(
+        self, req: falcon.asgi.Request, resp: falcon.asgi.Response, resource: object, req_succeeded: bool
+    ) -> None:
+        if getattr(req.context, "head", False):
+            req.method = "HEAD"
+        allowed = (resp.get_header("Allow") or "").split(", ")
+        if "GET" in allowed and "HEAD" not in allowed:
+            allowed.insert(allowed.index("GET") + 1, "HEAD")
+            resp.set_header("Allow", ", ".join(allowed))
+
+
 def create_app(config: Config | None = None, world: World | None = None) -> falcon.asgi.App:
     config = config or Config()
     world = world or load_world(config)
@@ -128,8 +149,14 @@ def create_app(config: Config | None = None, world: World | None = None) -> falc
     Dispatcher(world, engine, violations)
     BotBridge(world, engine, violations)
     EmailDispatcher(world, engine, outbox)
-    # The faults come after the journal, which then records a faulted request as it was answered.
-    middleware = [Lifespan(world, engine, outbox), JournalMiddleware(journal), FaultMiddleware(faults)]
+    # The faults come after the journal, which then records a faulted request as it was answered; HEAD is
+    # read as GET between them, so that the journal shows HEAD and a fault on GET answers HEAD too.
+    middleware = [
+        Lifespan(world, engine, outbox),
+        JournalMiddleware(journal),
+        HeadAsGet(),
+        FaultMiddleware(faults),
+    ]
     app = falcon.asgi.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True
     # Every body sets its own type; an empty one (the Visitor Chat 404, a DELETE) then goes without.

@@ -5,9 +5,11 @@ conversation events of a widget transfer at a real receiver, and demo visitors w
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import urlencode
 
-from mocksnap.testing import Mocksnap
+from mocksnap import openapi
+from mocksnap.testing import Mocksnap, WebhookSink
 from tests.conftest import OWNER, PROVISIONING_KEY, SUPPORT_WIDGET, assert_valid
 
 KEY = f"api_key={PROVISIONING_KEY}"
@@ -120,3 +122,100 @@ def logs_page(mocksnap: Mocksnap, path: str, auth: dict[str, str]) -> dict:
     assert answer.status == 200, answer.body
     assert_valid("logs-response", answer.json())
     return answer.json()
+
+
+# -- Visitor Chat API ------------------------------------------------------------------------------------
+
+
+def test_a_json_or_multipart_body_is_told_where_the_parameters_go(mocksnap: Mocksnap) -> None:
+    key = {"x-api-key": mocksnap.org.visitorApiKey}
+    as_json = json.dumps({"widgetId": SUPPORT_WIDGET, "visitorMessage": "hi"})
+    multipart = (
+        f'--b\r\nContent-Disposition: form-data; name="widgetId"\r\n\r\n{SUPPORT_WIDGET}\r\n'
+        '--b\r\nContent-Disposition: form-data; name="visitorMessage"\r\n\r\nhi\r\n--b--\r\n'
+    )
+    for content_type, body, kind in (
+        ("application/json", as_json, "JSON"),
+        ("multipart/form-data; boundary=b", multipart, "multipart"),
+    ):
+        refused = mocksnap.request("POST", "/api/v1/chat", body, {**key, "Content-Type": content_type})
+        assert refused.status == 400
+        assert_valid("api-error", refused.json())
+        assert refused.json()["message"] == (
+            "the parameters of the Visitor Chat API go in the query string or in a form body "
+            f"(application/x-www-form-urlencoded), not in a {kind} body"
+        )
+    assert mocksnap.request("GET", "/__admin/cases").json()["cases"] == []
+    form = urlencode({"widgetId": SUPPORT_WIDGET, "visitorMessage": "hi"})
+    accepted = mocksnap.request(
+        "POST", "/api/v1/chat", form, {**key, "Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert accepted.status == 200, accepted.body
+
+
+def test_the_visitors_last_words_reach_the_integration_api(
+    mocksnap: Mocksnap, webhook_sink: WebhookSink
+) -> None:
+    mocksnap.configure_integrations(SUPPORT_WIDGET, integrationApi={"url": f"{webhook_sink.url}/case"})
+    case_id = chat(mocksnap, "Do you ship to Norway?")
+    mocksnap.advance(15)  # a simulated agent accepts and answers
+    query = urlencode({"caseId": case_id, "messageType": "2", "messageBody": "Great, thanks. Bye!"})
+    left = mocksnap.request("PUT", f"/api/v1/chat?{query}", headers={"x-api-key": mocksnap.org.visitorApiKey})
+    assert left.status == 200, left.body
+    assert left.json() == {"caseId": case_id, "messageBody": "Great, thanks. Bye!", "messageType": "2"}
+    mocksnap.advance(1)
+    [posted] = webhook_sink.wait_for(path="/case")
+    payload = posted.json
+    assert_valid("integration-api", payload)
+    assert (payload["id"], payload["chat_ended_by"]) == (case_id, "visitor")
+    senders = [(line["sender"], line["message"]) for line in payload["transcripts"]]
+    assert senders[0] == ("VISITOR", "Do you ship to Norway?")
+    assert "AGENT" in {sender for sender, _ in senders}
+    assert senders[-1] == ("VISITOR", "Great, thanks. Bye!")
+
+
+def get_paths(mocksnap: Mocksnap, case_id: str) -> list[tuple[str, dict[str, str]]]:
+    """Every GET operation of the OpenAPI document, with values it answers (or a documented error) to"""
+    org = mocksnap.org
+    values = {
+        "widgetId": SUPPORT_WIDGET,
+        "caseId": case_id,
+        "orgId": org.orgId,
+        "deliveryId": "d0000001",
+        "faultId": "no-such-fault",
+    }
+    queries = {
+        "/api/v1/user.json": {"api_key": org.provisioningApiKey, "email": OWNER},
+        "/api/v1/widget.json": {"api_key": org.provisioningApiKey, "uuid": SUPPORT_WIDGET, "email": OWNER},
+        "/api/v2/{orgId}/logs": {"start": "2000-01-01", "end": "9999-12-31"},
+        "/__admin/deliveries/wait": {"timeout": "0.1"},
+        "/__admin/requests/wait": {"timeout": "0.1"},
+    }
+    headers = {"x-api-key": org.visitorApiKey, "Authorization": org.apiToken}
+    found = []
+    for template, item in openapi.document()["paths"].items():
+        if "get" in item:
+            path = re.sub(r"\{(\w+)\}", lambda m: values[m[1]], template)
+            query = queries.get(template)
+            found.append((path + (f"?{urlencode(query)}" if query else ""), headers))
+    return found
+
+
+def test_head_on_every_get_endpoint_answers_like_get_without_a_body(mocksnap: Mocksnap) -> None:
+    case_id = chat(mocksnap, "hello")
+    paths = get_paths(mocksnap, case_id)
+    assert len(paths) >= 20
+    for path, headers in paths:
+        head = mocksnap.request("HEAD", path, headers=headers)
+        got = mocksnap.request("GET", path, headers=headers)
+        assert (path, head.status, head.body) == (path, got.status, b"")
+        assert head.content_type == got.content_type, path
+        if not path.startswith("/__admin/health"):  # its uptime may have grown a digit
+            assert int(head.headers["Content-Length"]) == len(got.body), path
+    not_get = mocksnap.request("HEAD", "/api/v1/chat", headers=paths[0][1])
+    assert (not_get.status, not_get.body, not_get.headers["Allow"]) == (405, b"", "POST, PUT, OPTIONS")
+    heads = mocksnap.requests(method="HEAD")
+    assert {entry["path"] for entry in heads} >= {
+        f"/api/v1/chat/poll/{case_id}",
+        f"/api/v1/chat/{SUPPORT_WIDGET}",
+    }
