@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from mocksnap import openapi
 from mocksnap.testing import Mocksnap, WebhookSink
-from tests.conftest import OWNER, PROVISIONING_KEY, SUPPORT_WIDGET, assert_valid
+from tests.conftest import OWNER, PROVISIONING_KEY, SALES_WIDGET, SUPPORT_WIDGET, assert_valid
 
 KEY = f"api_key={PROVISIONING_KEY}"
 
@@ -219,3 +219,56 @@ def test_head_on_every_get_endpoint_answers_like_get_without_a_body(mocksnap: Mo
         f"/api/v1/chat/poll/{case_id}",
         f"/api/v1/chat/{SUPPORT_WIDGET}",
     }
+
+
+# -- conversation events of a widget transfer ------------------------------------------------------------
+
+TABLE_WITH_AGENT = {"caseResponded", "caseClosed", "caseAssigned", "caseBroadcasted", "caseLabeled",
+                    "caseTransferred", "caseSurveyed"}  # fmt: skip
+EVERY_EVENT = sorted(TABLE_WITH_AGENT | {"caseQueued"})
+
+
+def act(mocksnap: Mocksnap, case_id: str, action: str, **body: object) -> None:
+    answer = mocksnap.request("POST", f"/__admin/cases/{case_id}/{action}", body)
+    assert answer.status == 200, answer.body
+
+
+def test_the_widget_a_chat_leaves_hears_of_the_transfer_and_every_event_names_its_agent(
+    mocksnap: Mocksnap,
+) -> None:
+    assert mocksnap.request("PUT", "/__admin/autopilot", {"enabled": False}).status == 200
+    with WebhookSink() as support, WebhookSink() as sales:
+        for widget_id, sink in ((SUPPORT_WIDGET, support), (SALES_WIDGET, sales)):
+            mocksnap.configure_integrations(
+                widget_id, conversationEvents={"url": f"{sink.url}/events", "events": EVERY_EVENT}
+            )
+        case_id = chat(mocksnap, "I have a question about an order")
+        act(mocksnap, case_id, "accept", agentId="sam@example.com")
+        act(mocksnap, case_id, "messages", agentId="sam@example.com", text="Hi, Sam here.")
+        act(mocksnap, case_id, "labels", name="Topic", value="orders")
+        act(mocksnap, case_id, "transfer", widgetId=SALES_WIDGET)
+        act(mocksnap, case_id, "accept", agentId="charlie@example.com")
+        act(mocksnap, case_id, "messages", agentId="charlie@example.com", text="Charlie from sales.")
+        act(mocksnap, case_id, "close", endedBy="agent")
+        act(mocksnap, case_id, "survey", score=90, comment="quick")
+        mocksnap.advance(1)
+        left = [r.json for r in support.wait_for(7, path="/events")]
+        arrived = [r.json for r in sales.wait_for(6, path="/events")]
+
+    assert [e["event"] for e in left] == [
+        "caseQueued", "caseBroadcasted", "caseBroadcasted", "caseAssigned", "caseResponded", "caseLabeled",
+        "caseTransferred",
+    ]  # fmt: skip
+    assert [e["event"] for e in arrived] == [
+        "caseTransferred", "caseQueued", "caseBroadcasted", "caseAssigned", "caseClosed", "caseSurveyed",
+    ]  # fmt: skip
+    assert {e["widget_id"] for e in left} == {SUPPORT_WIDGET}
+    assert {e["widget_id"] for e in arrived} == {SALES_WIDGET}
+    for event in left + arrived:
+        assert_valid("conversation-event", event)
+        assert event["case_id"] == case_id
+        has_agent = {"agent_id", "agent_email", "agent_alias"} <= set(event)
+        assert has_agent == (event["event"] in TABLE_WITH_AGENT), event
+    assert left[-1]["agent_email"] == arrived[0]["agent_email"] == "sam@example.com"
+    assert left[-1]["timestamp"] == arrived[0]["timestamp"]
+    assert [e["agent_email"] for e in arrived[3:]] == ["charlie@example.com"] * 3
