@@ -81,6 +81,7 @@ def case_json(world: World, org: Organization, case: Case, *, now_ms: int | None
     user_agent = visitor.user_agent or ""
     browser, os_name = browser_and_os(user_agent)
     known = requester_details(visitor)
+    details = visitor.details or {}
     created_seconds, created_millis = split_ms(case.created_ms)
     found: dict[str, Any] = {
         "id": case.case_id,
@@ -91,10 +92,10 @@ def case_json(world: World, org: Organization, case: Case, *, now_ms: int | None
             "name": known.get("name", ""),
             "emails": known.get("emails", []),
             "phones": known.get("phones", []),
-            "social_profile_links": [],
-            "age": 0,
-            "notes": "",
-            "avatars": [],
+            "social_profile_links": list(details.get("social_profile_links", [])),
+            "age": details.get("age", 0),
+            "notes": details.get("notes", ""),
+            "avatars": list(details.get("avatars", [])),
             "other_data": [],
         },
         "description": case.description,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from urllib.parse import urlencode
 
 from mocksnap import openapi
@@ -272,3 +273,45 @@ def test_the_widget_a_chat_leaves_hears_of_the_transfer_and_every_event_names_it
     assert left[-1]["agent_email"] == arrived[0]["agent_email"] == "sam@example.com"
     assert left[-1]["timestamp"] == arrived[0]["timestamp"]
     assert [e["agent_email"] for e in arrived[3:]] == ["charlie@example.com"] * 3
+
+
+# -- demo visitors with the sample's requester details ---------------------------------------------------
+
+
+def test_demo_traffic_posts_requester_details_like_the_samples(
+    mocksnap: Mocksnap, webhook_sink: WebhookSink
+) -> None:
+    body = {"profile": "support-24x7", "duration": "2h", "seed": 5, "webhooks": f"{webhook_sink.url}/hooks"}
+    started = mocksnap.request("POST", "/__admin/traffic", body)
+    assert started.status == 202, started.body
+    deadline = time.monotonic() + 60
+    while mocksnap.request("GET", "/__admin/traffic").json()["state"] == "running":
+        assert time.monotonic() < deadline, "the traffic run did not end"
+        time.sleep(0.1)
+    posted = [r.json for r in webhook_sink.records("/hooks/integration")]
+    assert len(posted) > 20
+    for payload in posted:
+        assert_valid("integration-api", payload)
+    enriched = [p for p in posted if "company_name" in p.get("requester_details", {})]
+    assert 0 < len(enriched) < len(posted)  # a share of the visitors
+    for payload in enriched:
+        details = payload["requester_details"]
+        assert {"title", "address", "city", "zip", "country", "social_profile_links", "avatars"} <= set(
+            details
+        )
+        assert details["emails"] == [payload["requested_by"]]
+        assert all("://" not in link for link in details["social_profile_links"])  # as the sample writes them
+    # The Logs API shows the same visitor's social profiles in its sample's form, network,handle,id,url.
+    org = mocksnap.org
+    case = enriched[0]
+    auth = {"Authorization": org.apiToken}
+    query = {"widgetId": case["widget_id"], "start": "2000-01-01", "end": "9999-12-31"}
+    seen = logs_page(mocksnap, f"/api/v2/{org.orgId}/logs?{urlencode(query)}", auth)
+    while case["id"] not in {c["id"] for c in seen["cases"]}:
+        query = {"next": seen["linkToNextSetOfResults"]}
+        seen = logs_page(mocksnap, f"/api/v2/{org.orgId}/logs?{urlencode(query)}", auth)
+    logged = next(c for c in seen["cases"] if c["id"] == case["id"])["requester_details"]
+    assert [link.split(",", 3)[3].split("://")[1] for link in logged["social_profile_links"]] == case[
+        "requester_details"
+    ]["social_profile_links"]
+    assert logged["age"] == case["requester_details"]["age"]
