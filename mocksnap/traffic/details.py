@@ -3,13 +3,15 @@ shows it: company, title, address, social profiles and the rest, for a share of 
 email. The lists come from data/requester-details.json; the street and postcode from the visitor's Faker
 locale, the city and region from where they are.
 
-make_visitor draws them from a random source seeded with the visitor's email and IP address, which the
-world's seeded source drew: the same seed gives the same details, and drawing them changes no other draw.
+make_visitor decides who has them by a hash of the visitor's email and IP address, which the world's seeded
+source drew, and draws them from a random source seeded with the same: the same seed gives the same details,
+and drawing them changes no other draw.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import random
 from functools import cache
@@ -40,6 +42,13 @@ def _data() -> dict[str, Any]:
     return json.loads(text)
 
 
+@cache
+def _networks() -> tuple[list[dict[str, Any]], list[float]]:
+    """The social networks and their cumulative weights."""
+    networks = _data()["social_networks"]
+    return networks, list(itertools.accumulate(float(n["weight"]) for n in networks))
+
+
 def _handle(known: Known, rng: random.Random) -> str:
     pattern = rng.choice(("{f}{l}", "{f}.{l}", "{f}_{l}", "{f}{l}{n}", "{i}{l}"))
     return pattern.format(f=known.first, l=known.last, i=known.first[:1], n=rng.randrange(1, 100))
@@ -47,11 +56,10 @@ def _handle(known: Known, rng: random.Random) -> str:
 
 def _profiles(known: Known, rng: random.Random) -> list[str]:
     """Up to three social profiles, in the Logs API sample's form: network,handle,id,url."""
-    networks = _data()["social_networks"]
-    weights = [network["weight"] for network in networks]
+    networks, weights = _networks()
     chosen: list[dict[str, Any]] = []
     for _ in range(rng.choice((1, 1, 2, 2, 3))):
-        network = rng.choices(networks, weights)[0]
+        network = rng.choices(networks, cum_weights=weights)[0]
         if network not in chosen:
             chosen.append(network)
     handle = _handle(known, rng)

@@ -1215,9 +1215,11 @@ def make_visitor(
         longitude=longitude,
         javascript_variables=variables,
     )
-    # What enrichment knows of a share of those who gave an email: from a source of their own (see details).
-    more = random.Random(f"{email}|{ip}")
-    if shares_email and more.random() < details.share():
+    # What enrichment knows of a share of those who gave an email: from a source of their own (see details),
+    # made only for them (making one costs more than drawing the details).
+    seed = f"{email}|{ip}"
+    if shares_email and zlib.crc32(seed.encode()) < details.share() * 2**32:
+        more = random.Random(seed)
         street, postcode = people.addresses[more.randrange(len(people.addresses))]
         known = details.Known(
             first_part, last_part, female, email, company.name, company.domain, _TLDS[place.code].pick(more),
