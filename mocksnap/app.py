@@ -125,6 +125,9 @@ class HeadAsGet:
     ) -> None:
         if getattr(req.context, "head", False):
             req.method = "HEAD"
+            # Falcon types an event stream as it starts sending it, which it never does for HEAD.
+            if resp.sse is not None:
+                resp.content_type = "text/event-stream"
         allowed = (resp.get_header("Allow") or "").split(", ")
         if "GET" in allowed and "HEAD" not in allowed:
             allowed.insert(allowed.index("GET") + 1, "HEAD")
