@@ -185,6 +185,7 @@ def get_paths(mocksnap: Mocksnap, case_id: str) -> list[tuple[str, dict[str, str
         "deliveryId": "d0000001",
         "faultId": "no-such-fault",
         "name": "live.js",
+        "agentId": "sam@example.com",
     }
     queries = {
         "/api/v1/user.json": {"api_key": org.provisioningApiKey, "email": OWNER},
