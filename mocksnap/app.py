@@ -119,6 +119,30 @@ class Lifespan:
             self.access_log.flush()
 
 
+class HeadAsGet:
+    """HEAD on any GET endpoint answers like GET without a body (the Visitor Chat and the other APIs are read
+    with GET, and monitors and link checkers ask with HEAD): the request is routed as a GET, and Falcon leaves
+    the body out of a HEAD answer while keeping its Content-Length. Routes without GET still answer 405."""
+
+    async def process_request(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        if req.method == "HEAD":
+            req.context.head = True
+            req.method = "GET"
+
+    async def process_response(
+        self, req: falcon.asgi.Request, resp: falcon.asgi.Response, resource: object, req_succeeded: bool
+    ) -> None:
+        if getattr(req.context, "head", False):
+            req.method = "HEAD"
+            # Falcon types an event stream as it starts sending it, which it never does for HEAD.
+            if resp.sse is not None:
+                resp.content_type = "text/event-stream"
+        allowed = (resp.get_header("Allow") or "").split(", ")
+        if "GET" in allowed and "HEAD" not in allowed:
+            allowed.insert(allowed.index("GET") + 1, "HEAD")
+            resp.set_header("Allow", ", ".join(allowed))
+
+
 def create_app(config: Config | None = None, world: World | None = None) -> falcon.asgi.App:
     return _assemble(config, world)[0]
 
@@ -150,12 +174,14 @@ def _assemble(
     BotBridge(world, engine, violations)
     EmailDispatcher(world, engine, outbox)
     access_log = AccessLog() if config.access_log else None
-    # The faults come after the journal, which then records a faulted request as it was answered; the access
+    # The faults come after the journal, which then records a faulted request as it was answered; HEAD is
+    # read as GET between them, so that the journal shows HEAD and a fault on GET answers HEAD too. The access
     # log comes first, so that its time covers the others.
     middleware = [
         *([access_log] if access_log else []),
         Lifespan(world, engine, outbox, access_log),
         JournalMiddleware(journal),
+        HeadAsGet(),
         FaultMiddleware(faults),
     ]
     app = falcon.asgi.App(middleware=middleware)

@@ -115,6 +115,8 @@ def describe(error: ValidationError) -> str:
     """A one-line message that names the field, e.g. `email must be less than 100 characters`."""
     field = _field(error)
     kind, value, sub = error.validator, error.validator_value, error.schema
+    if error.instance is None and kind in ("type", "enum", "const"):
+        return f"{field} must not be null"
     if kind in ("pattern", "not") and "x-error" in sub:
         return f"{field} {sub['x-error']}"
     if kind == "required":
@@ -144,6 +146,26 @@ def describe(error: ValidationError) -> str:
     return f"{field}: {error.message}"
 
 
+def _nullable_branch(error: ValidationError) -> ValidationError:
+    """For a value that breaks `anyOf: [{"type": "null"}, X]` (an optional field that may be sent as null),
+    the error of X, so that the message says what was wrong with it rather than that no branch matched."""
+    branches = error.validator_value if error.validator == "anyOf" else None
+    if not branches or {"type": "null"} not in branches or error.instance is None:
+        return error
+    others = [e for e in error.context if branches[e.schema_path[0]] != {"type": "null"}]
+    return min(others, key=lambda e: len(_path(e))) if others else error
+
+
+def without_nulls(document: Any) -> Any:
+    """The document with every object member whose value is null left out, at any depth: an optional field
+    sent as null is absent (Java clients serialize unset fields as null). Array items are kept as they are."""
+    if isinstance(document, dict):
+        return {key: without_nulls(value) for key, value in document.items() if value is not None}
+    if isinstance(document, list):
+        return [without_nulls(item) for item in document]
+    return document
+
+
 def _in_document_order(found: list[ValidationError]) -> list[ValidationError]:
     def key(error: ValidationError) -> tuple[list[tuple[int, int, str]], str]:
         return [(0, p, "") if isinstance(p, int) else (1, 0, p) for p in _path(error)], error.message
@@ -165,8 +187,15 @@ def first_error(name: str, document: Any) -> str | None:
     if not found:
         return None
     # The shallowest error, the first in document order of those.
-    error = min(unconditional or found, key=lambda e: len(_path(e)))
-    return describe(best_match([error]))
+    error = best_match([_nullable_branch(min(unconditional or found, key=lambda e: len(_path(e))))])
+    if error.instance is None and _path(error) and isinstance(_path(error)[-1], str):
+        # A field sent as null is absent: one that may not be is named as missing.
+        missing = [
+            e for e in validator(name).iter_errors(without_nulls(document)) if e.validator == "required"
+        ]
+        if any(_path(e) == _path(error) for e in missing):
+            return describe(next(e for e in missing if _path(e) == _path(error)))
+    return describe(error)
 
 
 def validate(name: str, document: Any) -> None:

@@ -1735,6 +1735,8 @@ def required_status(world: World, call: Call, name: str | None) -> int | None:
         org = world.org_by_visitor_key(_sent_header(call, "x-api-key"))
         if org is None:
             return 401
+        if name == "chats" and _json_or_multipart(call):
+            return 400
         return _bot_rules(world, org, call) if name == "chats" else None
     if name in ("agentstatus", "logs"):
         tokens = {org.api_token for org in world.orgs.values()}
@@ -1801,6 +1803,17 @@ def _agent_verdict(body: bytes, agent_id: str) -> int:
         document = {"agentId": agent_id, **document}
         ok = document["agentId"] == agent_id
     return 200 if ok and not schemas.errors("admin-widget-agent", document) else 400
+
+
+def _json_or_multipart(call: Call) -> bool:
+    """Whether a Visitor Chat request carries its parameters in a JSON body (by its Content-Type, or by its
+    look without one) or a multipart one, which the API refuses."""
+    if not call.body.strip():
+        return False
+    media = (_sent_header(call, "content-type") or "").split(";")[0].strip().lower()
+    if not media:
+        return call.body.lstrip()[:1] in (b"{", b"[")
+    return media == "application/json" or media.endswith("+json") or media.startswith("multipart/")
 
 
 def _chat_params(call: Call) -> dict[str, str] | None:
@@ -2083,7 +2096,8 @@ def check_success(
     if call.method == "OPTIONS":
         assert status == 200
         assert result.content == b""
-        assert set(result.headers["allow"].split(", ")) - {"OPTIONS"} == METHODS[name]
+        head = {"HEAD"} if "GET" in METHODS[name] else set()
+        assert set(result.headers["allow"].split(", ")) - {"OPTIONS"} == METHODS[name] | head
         return NOTHING
     assert call.method in METHODS[name], "a success for a method the route does not have"
     if name in SUBSCRIPTION_ROUTES:
@@ -2147,16 +2161,20 @@ def check_success(
     elif name == "chats":
         assert_valid("visitor-chat-send-response", body)
         case = world.cases[body["caseId"]]
+        had = next(entry[4] for entry in before["cases"] if entry[0] == case.case_id)
         if body["messageType"] == "2":
             assert (case.state, case.ended_by) == ("closed", "visitor")
-        else:
-            # The visitor's line is the first new one: a bot may have answered it at once.
-            had = next(entry[4] for entry in before["cases"] if entry[0] == case.case_id)
-            line = case.entries[had]
-            assert (line.sender, line.message) == ("VISITOR", body["messageBody"])
-            clicked = (_chat_params(call) or {}).get("displayResponseId")
-            if clicked is not None:
-                assert clicked in _offered(case, had), f"{clicked} is not a button the bot offered"
+            if not body["messageBody"]:
+                return Effect(ONE_CHANGE, CHATS)
+            # Last words: the visitor's line, then the close (case.message, case.identified, case.closed).
+            assert (case.entries[had].sender, case.entries[had].message) == ("VISITOR", body["messageBody"])
+            return Effect(range(2, 4), CHATS)
+        # The visitor's line is the first new one: a bot may have answered it at once.
+        line = case.entries[had]
+        assert (line.sender, line.message) == ("VISITOR", body["messageBody"])
+        clicked = (_chat_params(call) or {}).get("displayResponseId")
+        if clicked is not None:
+            assert clicked in _offered(case, had), f"{clicked} is not a button the bot offered"
         return Effect(ONE_CHANGE, CHATS)
     elif name == "poll":
         assert_valid("visitor-chat-poll-response", body)
@@ -2308,6 +2326,15 @@ class FailedTimers(logging.Handler):
 def check(client: TestClient, world: World, call: Call, logged: FailedTimers) -> Result:
     """Send one request and check the properties."""
     name, args = route(call.path)
+    if call.method == "HEAD" and name is not None and "GET" in METHODS[name]:
+        # HEAD answers like GET without a body: the same call as a GET then gets the same status, and every
+        # property of a GET.
+        head = call.send(client)
+        note(f"HEAD {call.path}?{call.query} -> {head.status_code}")
+        assert head.content == b"", "an answer to HEAD has no body"
+        got = check(client, world, replace(call, method="GET"), logged)
+        assert head.status_code == got.status_code
+        return head
     before = state(world)
     required = required_status(world, call, name)
     result = call.send(client)

@@ -154,6 +154,7 @@ class BotBridge:
         problems = schemas.errors(REPLY_SCHEMA, reply)
         if problems:
             return self._refused(f"the reply breaks schema {REPLY_SCHEMA}: {problems[0]}", problems, reply)
+        reply = schemas.without_nulls(reply)  # a field sent as null is absent, as the schema says
         if "context_id" in reply:
             self._contexts.setdefault(case.case_id, {})[bot.agent_id] = reply["context_id"]
         failed: list[dict[str, str]] = []

@@ -58,11 +58,12 @@ async def json_body(req: falcon.asgi.Request) -> Any:
 
 
 def checked(schema_name: str, document: Any) -> dict[str, Any]:
-    """The document, if it holds to its request schema; otherwise a 400 whose message names the field."""
+    """The document, if it holds to its request schema, without its null members (an optional field sent as
+    null is absent, as the schema says); otherwise a 400 whose message names the field."""
     problem = schemas.first_error(schema_name, document)
     if problem is not None:
         raise ApiError(400, problem)
-    return document
+    return schemas.without_nulls(document)
 
 
 def required_param(req: falcon.asgi.Request, name: str) -> str:

@@ -17,10 +17,10 @@ import math
 import re
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+from zoneinfo import ZoneInfo
 
 import falcon.asgi
 
@@ -44,9 +44,11 @@ from mocksnap.webhooks.case_facts import (
 )
 from mocksnap.world import World
 from mocksnap.world.models import Case, Entry, Organization
+from mocksnap.zones import zone_of
 
 PAGE_SIZE = 100
 DEFAULT_TIMEZONE = "Etc/UTC"
+DAY_MS = 86_400_000
 
 # -- one case -----------------------------------------------------------------------------------------------
 
@@ -79,6 +81,7 @@ def case_json(world: World, org: Organization, case: Case, *, now_ms: int | None
     user_agent = visitor.user_agent or ""
     browser, os_name = browser_and_os(user_agent)
     known = requester_details(visitor)
+    details = visitor.details or {}
     created_seconds, created_millis = split_ms(case.created_ms)
     found: dict[str, Any] = {
         "id": case.case_id,
@@ -89,10 +92,10 @@ def case_json(world: World, org: Organization, case: Case, *, now_ms: int | None
             "name": known.get("name", ""),
             "emails": known.get("emails", []),
             "phones": known.get("phones", []),
-            "social_profile_links": [],
-            "age": 0,
-            "notes": "",
-            "avatars": [],
+            "social_profile_links": list(details.get("social_profile_links", [])),
+            "age": details.get("age", 0),
+            "notes": details.get("notes", ""),
+            "avatars": list(details.get("avatars", [])),
             "other_data": [],
         },
         "description": case.description,
@@ -224,19 +227,25 @@ def _one(params: list[tuple[str, str]], name: str) -> str | None:
     return values[0] if values else None
 
 
-def _timezone(params: list[tuple[str, str]]) -> ZoneInfo:
+def _timezone(params: list[tuple[str, str]]) -> tzinfo:
     name = _one(params, "timezone")
     if name is None or not name.strip():
         return ZoneInfo(DEFAULT_TIMEZONE)
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError, OSError):
+    zone = zone_of(name.strip())
+    if zone is None:
         raise ApiError(
-            400, f"timezone {name!r} is not an IANA time zone name such as Europe/Berlin"
-        ) from None
+            400,
+            f"timezone {name!r} is not a time zone: an IANA name such as Europe/Berlin, Z, an offset such as "
+            "+02:00, or UTC, GMT or UT with or without one (UTC+2)",
+        )
+    return zone
 
 
-def _instant_ms(params: list[tuple[str, str]], name: str, zone: ZoneInfo) -> tuple[int, bool]:
+def _midnight_ms(day: date, zone: tzinfo) -> int:
+    return to_ms(datetime(day.year, day.month, day.day, tzinfo=zone))
+
+
+def _instant_ms(params: list[tuple[str, str]], name: str, zone: tzinfo) -> tuple[int, bool]:
     """Epoch ms of an ISO 8601 date (its midnight in `zone`; for `end`, the next midnight, so that the whole
     day is in) or date-time (read in `zone` when it has no offset); and whether it was a date."""
     text = _one(params, name)
@@ -250,13 +259,31 @@ def _instant_ms(params: list[tuple[str, str]], name: str, zone: ZoneInfo) -> tup
         day = None
     try:
         if day is not None:
-            if name == "end":
-                day += timedelta(days=1)
-            return to_ms(datetime(day.year, day.month, day.day, tzinfo=zone)), True
+            if name != "end":
+                return _midnight_ms(day, zone), True
+            if day == date.max:  # 9999-12-31, "no end" to clients: its day has no next midnight to end at
+                return _midnight_ms(day, zone) + DAY_MS, True
+            return _midnight_ms(day + timedelta(days=1), zone), True
         instant = datetime.fromisoformat(text)
         return to_ms(instant if instant.tzinfo else instant.replace(tzinfo=zone)), False
     except (ValueError, OverflowError, OSError):
         raise problem from None
+
+
+def _next_token(params: list[tuple[str, str]]) -> tuple[str | None, list[tuple[str, str]]]:
+    """The token of `next`, and the parameters a next link repeats. `next` is the token, or the whole
+    linkToNextSetOfResults (URL-encoded in the query, as clients that keep the link rather than the token send
+    it): then the token is the link's own `next`, and the link's parameters are the request's."""
+    given = (_one(params, "next") or "").strip()
+    if "?" not in given:
+        return given or None, params
+    linked = parse_qsl(urlsplit(given).query, keep_blank_values=True)
+    tokens = [value.strip() for key, value in linked if key == "next"]
+    if len(tokens) != 1 or not tokens[0]:
+        raise ApiError(
+            400, "next is a link without a next-page token; use linkToNextSetOfResults as it was returned"
+        )
+    return tokens[0], linked
 
 
 def _widget_ids(params: list[tuple[str, str]], org: Organization) -> list[str]:
@@ -308,10 +335,10 @@ class Logs:
     async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, org_id: str) -> None:
         org = self._authorize(req, org_id)
         params = parse_qsl(req.query_string, keep_blank_values=True)
-        token = _one(params, "next")
-        if token is not None and token.strip():
+        token, params = _next_token(params)
+        if token:
             # The token wins: clients repeat start and end (and the rest) when they follow the link.
-            widget_ids, start_ms, end_ms, offsets = decode_next(token.strip(), org.org_id)
+            widget_ids, start_ms, end_ms, offsets = decode_next(token, org.org_id)
             for widget_id in widget_ids:
                 if widget_id not in org.widgets:
                     raise ApiError(404, f"Not Found - no widget {widget_id} in organization {org.org_id}")

@@ -23,11 +23,34 @@ def visitor_org(world: World, req: falcon.asgi.Request) -> Organization:
     return org
 
 
+def _body_kind(content_type: str | None, raw: bytes) -> str | None:
+    """What a body that is not a form is, when it is one a client may mean as the parameters: JSON (by its
+    Content-Type, or by its look when it has none) or multipart."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    if (
+        media == "application/json"
+        or media.endswith("+json")
+        or (not media and raw.lstrip()[:1] in (b"{", b"["))
+    ):
+        return "JSON"
+    if media.startswith("multipart/"):
+        return "multipart"
+    return None
+
+
 async def parameters(req: falcon.asgi.Request) -> dict[str, str]:
     """The query string's parameters, and a form body's, which win: the docs' curl sends them in the URL
-    with a form Content-Type, and form clients send them in the body."""
+    with a form Content-Type, and form clients send them in the body. A JSON or multipart body is refused
+    rather than ignored, so that a client that sends one learns where the parameters go."""
     found = dict(parse_qsl(req.query_string, keep_blank_values=True))
     raw = await read_body(req)
+    kind = _body_kind(req.content_type, raw) if raw.strip() else None
+    if kind is not None:
+        raise ApiError(
+            400,
+            f"the parameters of the Visitor Chat API go in the query string or in a form body "
+            f"({FORM}), not in a {kind} body",
+        )
     if raw and FORM in (req.content_type or FORM):
         try:
             found.update(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False))
@@ -104,7 +127,7 @@ class Chats:
         if params["messageType"] == "1":
             self.world.visitor_message(case, body, params.get("displayResponseId"))
         else:
-            self.world.close(case, "visitor")
+            self.world.visitor_leaves(case, body)
         send_json(resp, {"caseId": case.case_id, "messageBody": body, "messageType": params["messageType"]})
 
 

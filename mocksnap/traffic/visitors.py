@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
+from mocksnap.traffic import details
 from mocksnap.world.models import Visitor
 
 if TYPE_CHECKING:
@@ -981,6 +982,11 @@ class People:
         self.companies: tuple[_Company, ...] = tuple(
             _Company(name, _company_domain(name, german)) for name in (faker.company() for _ in range(256))
         )
+        # Streets and postcodes for the requester details enrichment knows of some visitors (after the
+        # companies, so that these change none of them).
+        self.addresses: tuple[tuple[str, str], ...] = tuple(
+            (faker.street_address(), faker.postcode()) for _ in range(128)
+        )
 
 
 class Fakers:
@@ -1144,7 +1150,8 @@ def make_visitor(
     people = fakers.people(origin.faker_locale)
 
     # Who: a name and an email that go together.
-    first = (people.female if rng.random() < 0.5 else people.male).pick(rng)
+    female = rng.random() < 0.5
+    first = (people.female if female else people.male).pick(rng)
     last = people.last.pick(rng)
     if people.family_name_first and rng.random() < 0.7:
         name, first_name = f"{last.native} {first.native}", first.native
@@ -1208,6 +1215,17 @@ def make_visitor(
         longitude=longitude,
         javascript_variables=variables,
     )
+    # What enrichment knows of a share of those who gave an email: from a source of their own (see details),
+    # made only for them (making one costs more than drawing the details).
+    seed = f"{email}|{ip}"
+    if shares_email and zlib.crc32(seed.encode()) < details.share() * 2**32:
+        more = random.Random(seed)
+        street, postcode = people.addresses[more.randrange(len(people.addresses))]
+        known = details.Known(
+            first_part, last_part, female, email, company.name, company.domain, _TLDS[place.code].pick(more),
+            street, postcode, city.name, city.region, place.code,
+        )  # fmt: skip
+        visitor.details = details.requester_details(known, more)
     profile = VisitorProfile(
         language=origin.language,
         name=name,

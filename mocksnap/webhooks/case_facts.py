@@ -35,17 +35,35 @@ def transcript_entries(case: Case) -> list[Entry]:
     return [entry for entry in case.entries if entry.sender in ("VISITOR", "AGENT", "BOT")]
 
 
+# The Integration API sample's requester_details keys, in its order.
+REQUESTER_KEYS = (
+    "name", "emails", "name_profile_link", "phones", "address", "address_2", "city", "state", "zip",
+    "country", "company_name", "company_profile_link", "employees", "revenue", "title", "website",
+    "social_profile_links", "gender", "age", "influencer_score", "notes", "industry", "avatars",
+)  # fmt: skip
+
+
+def profile_url(link: str) -> str:
+    """A social profile as the Integration API sample writes it (`www.facebook.com/jim`), from the Logs API
+    sample's `network,handle,id,url`: the URL without its scheme."""
+    url = link.split(",", 3)[-1]
+    return url.split("://", 1)[-1]
+
+
 def requester_details(visitor: Visitor) -> dict[str, Any]:
-    """What is known about the requester, in the samples' key order: `name`, `emails`, `phones`, each only
-    when known (mocksnap keeps no social profiles, notes, avatars or other data)."""
-    details: dict[str, Any] = {}
+    """What is known about the requester, as the Integration API shows it, in the sample's key order: `name`,
+    `emails`, `phones` from the visitor, the rest from what enrichment knows of them (`Visitor.details`); each
+    only when known (not empty)."""
+    known: dict[str, Any] = dict(visitor.details or {})
     if visitor.name:
-        details["name"] = visitor.name
+        known["name"] = visitor.name
     if visitor.email:
-        details["emails"] = [visitor.email]
+        known["emails"] = [visitor.email]
     if visitor.phone:
-        details["phones"] = [visitor.phone]
-    return details
+        known["phones"] = [visitor.phone]
+    if known.get("social_profile_links"):
+        known["social_profile_links"] = [profile_url(link) for link in known["social_profile_links"]]
+    return {key: known[key] for key in REQUESTER_KEYS if known.get(key) not in (None, "", [])}
 
 
 def coordinates(visitor: Visitor) -> tuple[float, float] | None:

@@ -122,8 +122,7 @@ class Dispatcher:
         integrations = self.world.orgs[case.org_id].widgets[case.widget_id].integrations
         if event.kind in ("case.closed", "case.offline") and "integrationApi" in integrations:
             self._integration(case, event, integrations["integrationApi"])
-        if "conversationEvents" in integrations:
-            self._conversation_events(case, event, integrations["conversationEvents"])
+        self._conversation_events(case, event)
         if event.kind in ("case.queued", "case.identified") and "getContact" in integrations:
             self._get_contact(case, event, integrations["getContact"])
 
@@ -142,10 +141,16 @@ class Dispatcher:
         headers = request_headers(content_type, subscription.get("authToken"))
         self.engine.enqueue("integration", "POST", subscription["url"], headers, body, meta)
 
-    def _conversation_events(self, case: Case, event: DomainEvent, subscription: dict[str, Any]) -> None:
-        wanted = set(subscription["events"])
+    def _conversation_events(self, case: Case, event: DomainEvent) -> None:
+        """Each payload to its own widget's subscription: a transfer to another widget tells both."""
+        widgets = self.world.orgs[case.org_id].widgets
+        involved = (widgets.get(w) for w in (case.widget_id, event.data.get("fromWidgetId")) if w)
+        if not any(w is not None and "conversationEvents" in w.integrations for w in involved):
+            return  # nobody listens: no payload is built (the hot path of a traffic run)
         for payload in payloads.conversation_event(self.world, event):
-            if payload["event"] in wanted:
+            widget = widgets.get(payload["widget_id"])
+            subscription = widget.integrations.get("conversationEvents") if widget is not None else None
+            if subscription is not None and payload["event"] in subscription["events"]:
                 meta = {
                     "orgId": case.org_id,
                     "widgetId": payload["widget_id"],

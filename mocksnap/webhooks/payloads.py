@@ -135,12 +135,11 @@ CONVERSATION_EVENTS = {
     "case.closed": "caseClosed",
 }
 # Where each event's DomainEvent names its agent (the broadcast names a list; the queue none). A transfer is
-# reported with the agent it went to: none for a transfer to another widget's queue.
+# reported with the agent it went to, or, when it went to a queue, the agent who handed it on.
 _AGENT_KEY = {
     "case.assigned": "agentId",
     "case.responded": "agentId",
     "case.labeled": "agentId",
-    "case.transferred": "toAgentId",
     "case.surveyed": "agentId",
     "case.closed": "agentId",
 }
@@ -150,33 +149,39 @@ def conversation_event(world: World, event: DomainEvent) -> list[dict[str, Any]]
     """The Conversation Events API payloads of a case DomainEvent, in the sample's key order: none when it is
     not one of the eight conversation events; one per agent for a broadcast; one otherwise.
 
-    The widget is the one the event names (after a transfer to another widget: the new one); the agent fields
-    (agent_id "wc:"+id, agent_email, agent_alias) only on the events the table lists them for and only when
-    the case had that agent; `label` only on caseLabeled; `survey_score` and `survey_comment` (when there is
-    one) only on caseSurveyed. Pure: reads the widget's name and the agent's alias from the world.
+    The widget is the one the event names (after a transfer to another widget: the new one); a transfer to
+    another widget is two caseTransferred, the widget it leaves first, each with its own widget_id. The agent
+    fields (agent_id "wc:"+id, agent_email, agent_alias) only on the events the table lists them for and only
+    when the case had that agent; `label` only on caseLabeled; `survey_score` and `survey_comment` (when there
+    is one) only on caseSurveyed. Pure: reads the widget's name and the agent's alias from the world.
     """
     name = CONVERSATION_EVENTS.get(event.kind)
     if name is None:
         return []
+    data = event.data
+    if event.kind == "case.transferred":
+        agent = data.get("toAgentId") or data.get("fromAgentId")
+        widgets = dict.fromkeys([data.get("fromWidgetId") or data["widgetId"], data["widgetId"]])
+        return [_conversation_payload(world, event, name, agent, widget_id) for widget_id in widgets]
     if event.kind == "case.broadcasted":
-        agents: list[str | None] = list(event.data.get("agents") or [])
+        agents: list[str | None] = list(data.get("agents") or [])
     elif event.kind == "case.queued":
         agents = [None]
     else:
-        agents = [event.data.get(_AGENT_KEY[event.kind])]
-    return [_conversation_payload(world, event, name, agent_id) for agent_id in agents]
+        agents = [data.get(_AGENT_KEY[event.kind])]
+    return [_conversation_payload(world, event, name, agent_id, data["widgetId"]) for agent_id in agents]
 
 
 def _conversation_payload(
-    world: World, event: DomainEvent, name: str, agent_id: str | None
+    world: World, event: DomainEvent, name: str, agent_id: str | None, widget_id: str
 ) -> dict[str, Any]:
     data = event.data
     org = world.orgs.get(event.org_id) if event.org_id is not None else None
-    widget = org.widgets.get(data["widgetId"]) if org is not None else None
+    widget = org.widgets.get(widget_id) if org is not None else None
     case = world.cases.get(data["caseId"])
     if case is not None and case.org_id != event.org_id:
         case = None  # another world's case of the same id, after a replace
-    body: dict[str, Any] = {"widget_id": data["widgetId"]}
+    body: dict[str, Any] = {"widget_id": widget_id}
     if widget is not None and widget.name:
         body["widget_name"] = widget.name
     body["case_id"] = data["caseId"]

@@ -79,6 +79,8 @@ def visitor_to_doc(visitor: Visitor) -> dict[str, Any]:
         doc["javascriptVariables"] = _pairs(visitor.javascript_variables)
     if visitor.hmac is not None:
         doc["hmac"] = visitor.hmac
+    if visitor.details:
+        doc["requesterDetails"] = copy.deepcopy(visitor.details)
     return doc
 
 
@@ -331,6 +333,8 @@ def visitor_from_doc(doc: dict[str, Any], shared: Shared) -> Visitor:
         visitor.javascript_variables = _pairs_from_doc(doc["javascriptVariables"], shared)
     if "hmac" in doc:
         visitor.hmac = doc["hmac"]
+    if doc.get("requesterDetails"):
+        visitor.details = copy.deepcopy(doc["requesterDetails"])
     return visitor
 
 

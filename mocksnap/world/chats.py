@@ -514,6 +514,13 @@ class ChatCommands(WorldBase):
 
     # -- ending ---------------------------------------------------------------------------------------
 
+    def visitor_leaves(self, case: Case, last_words: str = "") -> Case:
+        """The visitor ends the chat (messageType 2), with a last line when they wrote one."""
+        self._open_chat(case)
+        if last_words:
+            self.visitor_message(case, last_words)
+        return self.close(case, "visitor")
+
     def close(self, case: Case, ended_by: str) -> Case:
         self._open_chat(case)
         if ended_by not in ("visitor", "agent", "timed_out", "no_agents_found"):

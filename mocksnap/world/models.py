@@ -159,6 +159,10 @@ class Visitor:
     longitude: float | None = None
     javascript_variables: list[tuple[str, str]] | None = None
     hmac: str | None = None  # what the visitor's site signed their email with, for identity verification
+    # What the vendor's contact enrichment knows of them beyond name, email and phone: the Integration API
+    # sample's other requester_details fields, by their wire names (social_profile_links in the Logs API
+    # sample's "network,handle,id,url" form).
+    details: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)

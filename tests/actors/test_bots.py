@@ -1173,6 +1173,33 @@ def test_a_context_id_goes_back_on_the_next_request_only() -> None:
     play(scenario)
 
 
+def test_null_fields_of_a_reply_are_absent() -> None:
+    """A Java bot serializes its unset fields as null: no context, no buttons, no parameters."""
+
+    async def scenario(h: Harness) -> None:
+        java = {
+            "widget_id": None,
+            "case_id": None,
+            "context_id": None,
+            "content": [
+                {"type": "message", "text": "Hi there", "display_responses": None},
+                {"type": "message", "text": "Pick one", "display_responses": [{"text": "Yes", "id": None}]},
+                {"type": "command", "operation": "GOTO", "parameters": None},
+            ],
+        }
+        assert_valid("bot-reply", java)
+        case = await h.start("hello", java)
+        assert h.lines(case, 4) == [("BOT", "Hi there"), ("BOT", "Pick one")]
+        assert case.entries[-1].attachment == {"displayResponses": [{"text": "Yes"}]}
+        [result] = h.sent("commandResult")
+        assert "context_id" not in result
+        assert "MISSING_PARAM" in json.dumps(result)
+        await h.say(case, "Yes", reply(msg("ok"), context_id=None))
+        assert "context_id" not in h.sent("message")[-1]
+
+    play(scenario)
+
+
 def test_a_context_id_goes_back_to_the_bot_that_set_it_only() -> None:
     async def scenario(h: Harness) -> None:
         transfer = cmd("TAG_TRANSFER", f'{BILLING_WIDGET} ["BILLING"]')

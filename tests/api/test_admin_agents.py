@@ -56,7 +56,7 @@ def test_putting_an_agent_again_replaces_it_in_place_and_sets_its_status(
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ({**BOT, "bot": None}, "bot must be an object"),
+        ({**BOT, "bot": None}, "bot must not be null"),
         ({**BOT, "agentType": "webclient"}, "body may have a bot webhook only when its agentType is bot"),
         ({**BOT, "bot": {"url": "ftp://x"}}, "bot.url must be an http:// or https:// URL"),
         ({**BOT, "agentId": "someone@example.com"}, "agentId must be the agent of the URL"),

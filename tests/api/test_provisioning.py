@@ -118,7 +118,7 @@ def test_a_template_gives_its_account_type_and_accounttype_is_then_ignored(clien
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"email": None}, "email must be a string"),
+        ({"email": None}, "email is required"),
         ({"email": "not-an-email"}, "email must be a valid email address"),
         ({"email": "a" * 94 + "@b.com"}, "email must be less than 100 characters"),
         ({"name": "n" * 100}, "name must be less than 100 characters"),
@@ -331,7 +331,7 @@ def test_update_keeps_settings_it_is_not_given_and_agent_statuses(client: TestCl
     ("change", "status", "message"),
     [
         ({"agents": []}, 400, "agents must have at least 1 item"),
-        ({"agents": None}, 400, "agents must be an array"),
+        ({"agents": None}, 400, "agents is required"),
         ({"email": "nobody@example.com"}, 404, "nobody@example.com"),
         ({"name": "w" * 100}, 400, "name must be less than 100 characters"),
         ({"destinationEmail": "nope"}, 400, "destinationEmail must be a valid email address"),
@@ -522,3 +522,91 @@ def test_a_widget_update_keeps_its_bot(bot_client) -> None:
         }
     )
     assert "agentType" in error(send(client, "POST", WIDGETS, body), 400)
+
+
+# -- explicit nulls (Java clients serialize unset fields as null) --------------------------------------------
+
+WIDGET_OPTIONALS = [
+    "name",
+    "destinationEmail",
+    "enableProactiveChat",
+    "enableConversations",
+    "conversationSchedule",
+]
+
+
+def test_a_user_created_with_null_optional_fields_is_created_without_them(client: TestClient) -> None:
+    body = new_user(phone=None, templateId=None)
+    assert_valid("provisioning-user-create-request", body)
+    created = send(client, "PUT", USERS, body)
+    assert created.status_code == 201, created.text
+    assert created.json == {
+        "email": "jimbo@example.com",
+        "name": "Jimbo Something",
+        "accountType": "enterprise",
+    }
+
+
+def test_a_null_accounttype_beside_a_template_takes_the_templates(client: TestClient) -> None:
+    body = new_user(accountType=None, templateId="premier-template")
+    assert_valid("provisioning-user-create-request", body)
+    assert send(client, "PUT", USERS, body).json["accountType"] == "prem"
+
+
+@pytest.mark.parametrize("field", ["email", "name", "password", "accountType"])
+def test_a_required_user_field_sent_as_null_is_missing(client: TestClient, world: World, field: str) -> None:
+    before = world.dump()
+    assert error(send(client, "PUT", USERS, new_user(**{field: None})), 400) == f"{field} is required"
+    assert world.dump() == before
+
+
+def test_a_user_update_with_nulls_keeps_what_it_was_not_given(client: TestClient, world: World) -> None:
+    send(client, "PUT", USERS, new_user())
+    body = {"email": "jimbo@example.com", "name": "Jim", "password": None, "phone": None, "accountType": None}
+    assert_valid("provisioning-user-update-request", body)
+    updated = send(client, "POST", USERS, body)
+    assert updated.status_code == 200, updated.text
+    assert updated.json == {
+        "email": "jimbo@example.com",
+        "name": "Jim",
+        "phone": "555-617-8980",
+        "accountType": "enterprise",
+    }
+    assert world.orgs["5406213"].users["jimbo@example.com"].password == "12345"
+
+
+def test_a_widget_created_with_null_optional_fields_gets_the_defaults(
+    client: TestClient, world: World
+) -> None:
+    # The vendor's Java SnapEngageWidget has a uuid field, null on create.
+    body = sample_widget() | dict.fromkeys([*WIDGET_OPTIONALS, "uuid"])
+    assert_valid("provisioning-widget-create-request", body)
+    created = send(client, "PUT", WIDGETS, body)
+    assert created.status_code == 201, created.text
+    assert "name" not in created.json
+    assert (created.json["destinationEmail"], created.json["enableProactiveChat"]) == (OWNER, "true")
+    assert created.json["enableConversations"] is True
+    assert world.orgs["5406213"].widgets[created.json["uuid"]].conversation_schedule is None
+
+
+def test_a_widget_update_with_null_optional_fields_keeps_their_values(
+    client: TestClient, world: World
+) -> None:
+    widget_id = send(client, "PUT", WIDGETS, sample_widget()).json["uuid"]
+    before = send(client, "GET", WIDGETS, uuid=widget_id, email=OWNER).json
+    body = sample_widget("provisioning-widget-update-request.json") | dict.fromkeys(WIDGET_OPTIONALS)
+    body["uuid"] = widget_id
+    assert_valid("provisioning-widget-update-request", body)
+    updated = send(client, "POST", WIDGETS, body)
+    assert updated.status_code == 200, updated.text
+    for field in ("name", "destinationEmail", "enableProactiveChat"):
+        assert updated.json[field] == before[field]
+    plan = world.orgs["5406213"].widgets[widget_id].conversation_schedule
+    assert plan is not None
+    assert plan.time_zone == "US/Mountain"
+
+
+def test_a_bad_value_of_a_nullable_field_is_named_as_before(client: TestClient) -> None:
+    assert error(send(client, "PUT", USERS, new_user(phone=5)), 400) == "phone must be a string"
+    body = sample_widget() | {"destinationEmail": "nobody"}
+    assert error(send(client, "PUT", WIDGETS, body), 400) == "destinationEmail must be a valid email address"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -235,3 +236,91 @@ def test_poll_refuses_invalid_parameters(client: TestClient, params: dict, messa
 def test_other_methods_are_405(client: TestClient) -> None:
     assert error(client.simulate_delete(CHAT, headers=KEY), 405) == "Method Not Allowed"
     assert error(client.simulate_post(f"{CHAT}/poll/x", headers=KEY), 405) == "Method Not Allowed"
+
+
+# -- bodies that are not forms, last words, HEAD ------------------------------------------------------------
+
+
+MULTIPART = f'--x\r\nContent-Disposition: form-data; name="widgetId"\r\n\r\n{SUPPORT_WIDGET}\r\n--x--\r\n'
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "kind"),
+    [
+        ("application/json", json.dumps({"widgetId": SUPPORT_WIDGET, "visitorMessage": "hi"}), "JSON"),
+        ("application/json; charset=utf-8", "{}", "JSON"),
+        ("application/vnd.api+json", "[]", "JSON"),
+        (None, json.dumps({"widgetId": SUPPORT_WIDGET}), "JSON"),
+        ("multipart/form-data; boundary=x", MULTIPART, "multipart"),
+    ],
+)  # fmt: skip
+def test_a_json_or_multipart_body_is_told_where_the_parameters_go(
+    client: TestClient, world: World, content_type: str | None, body: str, kind: str
+) -> None:
+    headers = {**KEY, **({"Content-Type": content_type} if content_type else {})}
+    before = world.dump()
+    for method in ("POST", "PUT"):
+        message = error(client.simulate_request(method, CHAT, body=body, headers=headers), 400)
+        assert message == (
+            "the parameters of the Visitor Chat API go in the query string or in a form body "
+            f"(application/x-www-form-urlencoded), not in a {kind} body"
+        )
+    assert world.dump() == before
+
+
+def test_an_empty_json_body_beside_query_parameters_is_no_body(client: TestClient) -> None:
+    result = client.simulate_post(
+        CHAT,
+        params={"widgetId": SUPPORT_WIDGET},
+        body="",
+        headers={**KEY, "Content-Type": "application/json"},
+    )
+    assert result.status_code == 200, result.text
+
+
+def test_a_wrong_key_is_401_before_the_body_is_looked_at(client: TestClient) -> None:
+    result = client.simulate_post(
+        CHAT, body="{}", headers={"x-api-key": "wrong", "Content-Type": "application/json"}
+    )
+    assert error(result, 401).startswith("Unauthorized")
+
+
+def test_leaving_with_a_message_keeps_it_as_the_visitors_last_line(client: TestClient, world: World) -> None:
+    case_id = started(client, visitorMessage="hello")
+    left = client.simulate_put(
+        CHAT, params={"caseId": case_id, "messageType": "2", "messageBody": "Thanks, bye!"}, headers=KEY
+    )
+    assert left.status_code == 200, left.text
+    assert left.json == {"caseId": case_id, "messageBody": "Thanks, bye!", "messageType": "2"}
+    case = world.cases[case_id]
+    assert (case.state, case.ended_by) == ("closed", "visitor")
+    visitor_lines = [e.message for e in case.entries if e.sender == "VISITOR"]
+    assert visitor_lines == ["hello", "Thanks, bye!"]
+    assert case.entries[-1].sender == "VISITOR"
+
+
+def test_leaving_a_closed_chat_with_a_message_changes_nothing(client: TestClient, world: World) -> None:
+    case_id = started(client, visitorMessage="hello")
+    client.simulate_put(CHAT, params={"caseId": case_id, "messageType": "2"}, headers=KEY)
+    before = world.dump()
+    again = client.simulate_put(
+        CHAT, params={"caseId": case_id, "messageType": "2", "messageBody": "one more"}, headers=KEY
+    )
+    assert "closed" in error(again, 400)
+    assert world.dump() == before
+
+
+def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
+    case_id = started(client, visitorMessage="hello")
+    for path in (f"{CHAT}/{SUPPORT_WIDGET}", f"{CHAT}/poll/{case_id}", f"{CHAT}/no-such-widget"):
+        got = client.simulate_get(path, headers=KEY)
+        head = client.simulate_head(path, headers=KEY)
+        assert (head.status_code, head.content) == (got.status_code, b"")
+        assert head.headers.get("content-type") == got.headers.get("content-type")
+        assert int(head.headers["content-length"]) == len(got.content)
+    refused = client.simulate_head(CHAT, headers=KEY)
+    assert (refused.status_code, refused.content) == (405, b"")
+    assert refused.headers["allow"] == "POST, PUT, OPTIONS"
+    assert (
+        client.simulate_delete(f"{CHAT}/poll/{case_id}", headers=KEY).headers["allow"] == "GET, HEAD, OPTIONS"
+    )

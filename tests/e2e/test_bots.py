@@ -515,7 +515,7 @@ def test_human_transfer_queues_the_chat_for_the_widgets_humans(
     case_id = start_chat(server)
 
     [moved] = eventually(lambda: received_events(receiver, "caseTransferred", 1))
-    assert (moved["widget_id"], "agent_email" in moved) == (SUPPORT_WIDGET, False)  # to the queue
+    assert (moved["widget_id"], moved["agent_email"]) == (SUPPORT_WIDGET, BOT)  # to the queue, by the bot
     offered = eventually(lambda: received_events(receiver, "caseBroadcasted", 2))
     assert {e["agent_id"] for e in offered} == HUMANS  # not the bot
     detail = case(server, case_id)
@@ -543,9 +543,16 @@ def test_widget_transfers_move_the_chat_to_the_other_widget(
     subscribe(server, receiver, SUPPORT_WIDGET, SALES_WIDGET)
     case_id = start_chat(server)
 
-    [moved] = eventually(lambda: received_events(receiver, "caseTransferred", 1))
+    # Each widget hears of it with its own widget_id, the one it leaves first; both name the bot.
+    left, moved = eventually(lambda: received_events(receiver, "caseTransferred", 2))
+    assert (left["widget_id"], left["widget_name"], left["case_id"]) == (
+        SUPPORT_WIDGET,
+        "Support (24x7)",
+        case_id,
+    )
     assert (moved["widget_id"], moved["case_id"]) == (SALES_WIDGET, case_id)
     assert moved["widget_name"] == "Sales (business hours)"
+    assert left["agent_email"] == moved["agent_email"] == BOT
     [event] = events(server, "case.transferred")
     assert (event["fromWidgetId"], event["toWidgetId"], event["fromAgentId"]) == (
         SUPPORT_WIDGET,
@@ -595,7 +602,7 @@ def test_tag_transfer_reaches_the_agents_with_the_tags_bots_included(
     eventually(lambda: line_with(server, case_id, "Billing bot here."))
     assert case(server, case_id)["agentId"] == "wc:billing-bot@example.com"
     [moved] = eventually(lambda: received_events(receiver, "caseTransferred", 1))
-    assert (moved["widget_id"], "agent_email" in moved) == (SUPPORT_WIDGET, False)
+    assert (moved["widget_id"], moved["agent_email"]) == (SUPPORT_WIDGET, BOT)
     assigned = eventually(lambda: received_events(receiver, "caseAssigned", 2))
     assert [e["agent_email"] for e in assigned] == [BOT, "billing-bot@example.com"]
     assert [event_of(r) for r in bot.received()] == ["chatStarted"]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import math
 import os
 import random
 import subprocess
 import sys
 from dataclasses import astuple, replace
+from importlib import resources
 from urllib.parse import urlsplit
 
 import pytest
@@ -27,8 +29,10 @@ from mocksnap.traffic.visitors import (
     site_kind,
 )
 from mocksnap.useragent import browser_and_os
+from mocksnap.webhooks.case_facts import REQUESTER_KEYS, requester_details
 from mocksnap.webhooks.legacy_xml import languages as accept_languages
 from mocksnap.world.models import Visitor
+from tests.conftest import assert_valid
 
 # The languages each country's visitors may read, written out here rather than taken from the table tested.
 OFFICIAL = {
@@ -97,8 +101,9 @@ def test_a_share_changes_only_what_it_decides(fakers: Fakers) -> None:
     few, many = crowd(fakers, 3, email_share=0.2), crowd(fakers, 3, email_share=0.9)
     for (a, pa), (b, pb) in zip(few, many, strict=True):
         assert pa == pb
-        assert replace(a, email=None, javascript_variables=None) == replace(
-            b, email=None, javascript_variables=None
+        # Enrichment knows more of some of those who gave an email: the email share decides that too.
+        assert replace(a, email=None, javascript_variables=None, details=None) == replace(
+            b, email=None, javascript_variables=None, details=None
         )
     assert sum(v.email is not None for v, _ in few) < sum(v.email is not None for v, _ in many)
 
@@ -115,7 +120,14 @@ def test_shares_of_zero_and_one(fakers: Fakers) -> None:
 
 
 def test_every_field_is_filled(visitors: list[tuple]) -> None:
-    always = set(Visitor.__slots__) - {"email", "phone", "referrer_url", "app_version_name", "hmac"}
+    always = set(Visitor.__slots__) - {
+        "email",
+        "phone",
+        "referrer_url",
+        "app_version_name",
+        "hmac",
+        "details",
+    }
     for visitor, profile in visitors:
         assert all(getattr(visitor, name) not in (None, "", []) for name in always), visitor
         assert all(astuple(profile)), profile
@@ -337,3 +349,39 @@ def test_line_options() -> None:
     assert phrases.line(rng, "greeting", "sv", index=0) == (phrases.text("greeting", 0, "en"), None)
     with pytest.raises(ValueError, match="categories"):
         phrases.line(rng, "smalltalk", "en")
+
+
+# -- what enrichment knows -------------------------------------------------------------------------------
+
+
+def test_a_share_of_the_visitors_with_an_email_have_the_samples_requester_details(fakers: Fakers) -> None:
+    people = crowd(fakers, 7, n=600)
+    known = [visitor for visitor, _ in people if visitor.details]
+    assert all(visitor.email for visitor in known)
+    with_email = sum(visitor.email is not None for visitor, _ in people)
+    assert 0.3 < len(known) / with_email < 0.5  # the data file's share, 0.4
+    data = json.loads((resources.files("mocksnap.traffic") / "data/requester-details.json").read_text())
+    for visitor in known:
+        assert_valid("world#/$defs/requesterDetails", visitor.details)
+        details = requester_details(visitor)
+        assert_valid("integration-api#/$defs/requesterDetails", details)
+        assert list(details) == [key for key in REQUESTER_KEYS if key in details]  # the sample's order
+        assert details["title"] in data["titles"]
+        assert details["industry"] in data["industries"]
+        assert (details["city"], details["state"], details["country"]) == (
+            visitor.city,
+            visitor.region,
+            visitor.country_code,
+        )
+        assert details["social_profile_links"][0].startswith(("twitter.com/", "www.", "github.com/"))
+        _, handle, _, url = visitor.details["social_profile_links"][0].split(",")
+        assert url.endswith(handle)
+        assert url.split("://")[1] == details["social_profile_links"][0]
+    assert len({visitor.details["company_name"] for visitor in known}) > len(known) // 2
+
+
+def test_requester_details_come_from_the_seed(fakers: Fakers) -> None:
+    first = [visitor.details for visitor, _ in crowd(fakers, 60, n=60)]
+    again = [visitor.details for visitor, _ in crowd(fakers, 60, n=60)]
+    assert first == again
+    assert any(first)

@@ -536,21 +536,44 @@ def test_events_of_a_chat_nobody_took_name_no_agent(world: World) -> None:
     assert sent["caseClosed"]["timestamp"] - sent["caseQueued"]["timestamp"] == 120_000
 
 
-def test_a_transfer_to_another_widget_names_the_new_widget_and_no_agent(world: World) -> None:
+def test_a_transfer_to_another_widget_tells_both_widgets_naming_who_handed_it_on(world: World) -> None:
     org = world.orgs[ORG_ID]
     case = world.start_case(org, SUPPORT_WIDGET, Visitor(email="v@example.com"), "hello")
     world.accept(case, "sam@example.com")
     seq = world.events.since(0)[-1].seq
     world.transfer(case, widget_id=SALES_WIDGET)
     sent = conversation_events(world, seq)
-    assert [body["event"] for body in sent] == ["caseTransferred", "caseQueued", "caseBroadcasted"]
-    transferred, queued, broadcast = sent
-    for body in sent:
+    assert [body["event"] for body in sent] == [
+        "caseTransferred",
+        "caseTransferred",
+        "caseQueued",
+        "caseBroadcasted",
+    ]
+    left, arrived, queued, broadcast = sent
+    assert (left["widget_id"], left["widget_name"]) == (SUPPORT_WIDGET, "Support (24x7)")
+    for body in (arrived, queued, broadcast):
         assert (body["widget_id"], body["widget_name"]) == (SALES_WIDGET, "Sales (business hours)")
-    assert not AGENT_FIELDS & set(transferred)
+    for body in (left, arrived):
+        assert_valid("conversation-event", body)
+        assert (body["agent_id"], body["agent_email"], body["agent_alias"]) == (
+            "wc:sam@example.com",
+            "sam@example.com",
+            "Sam",
+        )
+    assert left["timestamp"] == arrived["timestamp"]
     assert not AGENT_FIELDS & set(queued)
     # Dana is paused: the sales widget's broadcast goes to Charlie alone.
     assert (broadcast["agent_email"], broadcast["agent_alias"]) == ("charlie@example.com", "Charlie")
+
+
+def test_a_transfer_of_a_queued_chat_names_no_agent(world: World) -> None:
+    org = world.orgs[ORG_ID]
+    case = world.start_case(org, SUPPORT_WIDGET, Visitor(), "hello")
+    seq = world.events.since(0)[-1].seq
+    world.transfer(case, widget_id=SALES_WIDGET)
+    left, arrived = conversation_events(world, seq)[:2]
+    assert (left["widget_id"], arrived["widget_id"]) == (SUPPORT_WIDGET, SALES_WIDGET)
+    assert not AGENT_FIELDS & (set(left) | set(arrived))
 
 
 def test_an_unnamed_widget_sends_no_widget_name(world: World) -> None:
