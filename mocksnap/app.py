@@ -159,7 +159,7 @@ def _assemble(
     world = world or load_world(config)
     if config.public_url:
         world.site = config.public_url
-    journal = Journal(world.clock, config.journal_size)
+    journal = Journal(world.clock, config.journal_size, config.journal_bytes)
     autopilot = Autopilot(world)
     faults = Faults(world.seed)
     engine = DeliveryEngine(

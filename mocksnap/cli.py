@@ -79,6 +79,12 @@ def _parser(defaults: Config) -> tuple[argparse.ArgumentParser, dict[str, argpar
         help="requests kept for /__admin/requests",
     )
     serve.add_argument(
+        "--journal-bytes",
+        type=flag_type(parse_size),
+        default=defaults.journal_bytes,
+        help="bytes the journal may hold, bodies included (default 64 MiB)",
+    )
+    serve.add_argument(
         "--delivery-timeout",
         type=flag_type(parse_positive),
         default=defaults.delivery_timeout,
