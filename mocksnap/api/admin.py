@@ -132,7 +132,7 @@ class WorldDocument:
         raw = await read_body(req)
         yaml_body = any(t in (req.content_type or "") for t in YAML_TYPES)
         try:
-            self.world.replace(world_document.parse(raw.decode("utf-8", "replace"), json_only=not yaml_body))
+            self.world.replace(world_document.parse(world_document.decode(raw), json_only=not yaml_body))
         except DocumentError as error:
             raise ApiError(
                 400,
