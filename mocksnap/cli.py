@@ -109,6 +109,11 @@ def _parser(defaults: Config) -> tuple[argparse.ArgumentParser, dict[str, argpar
         help="HOST:PORT of an SMTP server to send the emails to (default: kept, not sent)",
     )
     serve.add_argument(
+        "--admin-token",
+        default=defaults.admin_token,
+        help="make /__admin ask for Authorization: Bearer TOKEN (for a server others can reach)",
+    )
+    serve.add_argument(
         "--no-access-log",
         dest="access_log",
         action="store_false",

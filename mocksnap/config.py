@@ -148,6 +148,8 @@ class Config:
     delivery_log_size: int = 10_000
     public_url: str | None = None  # where mocksnap is reached from outside: case links point at its /viewcase
     smtp: str | None = None  # HOST:PORT that emails are sent to; None: they are kept, not sent
+    # When set, /__admin asks for `Authorization: Bearer <it>` (mocksnap.guard).
+    admin_token: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -182,6 +184,7 @@ class Config:
             ),
             public_url=_setting(env, "MOCKSNAP_PUBLIC_URL", parse_public_url, defaults.public_url),
             smtp=_setting(env, "MOCKSNAP_SMTP", parse_address, defaults.smtp),
+            admin_token=env.get("MOCKSNAP_ADMIN_TOKEN") or None,
         )
 
     @property
