@@ -110,8 +110,10 @@ def _parser(defaults: Config) -> tuple[argparse.ArgumentParser, dict[str, argpar
     )
     serve.add_argument(
         "--admin-token",
-        default=defaults.admin_token,
-        help="make /__admin ask for Authorization: Bearer TOKEN (for a server others can reach)",
+        # Not shown by --help, which shows defaults: a token set in the environment stays unprinted.
+        default=argparse.SUPPRESS,
+        help="make /__admin ask for Authorization: Bearer TOKEN, for a server others can reach "
+        "(MOCKSNAP_ADMIN_TOKEN)",
     )
     serve.add_argument(
         "--no-access-log",
@@ -224,7 +226,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
     if args.command == "serve":
         # Every flag is named as the Config field it sets, and defaults to it (MOCKSNAP_* or the built-in).
-        config = replace(defaults, **{f.name: getattr(args, f.name) for f in fields(Config)})
+        # A flag whose default --help must not show (a secret) is absent when not given.
+        given = {f.name: getattr(args, f.name, getattr(defaults, f.name)) for f in fields(Config)}
+        config = replace(defaults, **given)
         return _serve(config)
     if args.command == "traffic":
         from mocksnap.traffic.command import run
