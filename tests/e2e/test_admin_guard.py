@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from mocksnap.testing import HOST, Mocksnap, MocksnapServer, free_port, run_server, start_server
 from tests.conftest import assert_valid
+from tests.e2e.conftest import CHROMIUM
 from tests.installed import Installed
 
 FAULT = {"path": "/api/v2/*/logs", "status": 503}
@@ -28,9 +29,10 @@ REBOUND = "rebind.test"  # a name Chromium resolves to 127.0.0.1, as a rebinding
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """The conftest's Chromium, except that it resolves REBOUND to 127.0.0.1."""
     with sync_playwright() as p:
         launched = p.chromium.launch(
-            executable_path="/usr/bin/chromium", args=[f"--host-resolver-rules=MAP {REBOUND} {HOST}"]
+            executable_path=CHROMIUM, args=[f"--host-resolver-rules=MAP {REBOUND} {HOST}"]
         )
         yield launched
         launched.close()
