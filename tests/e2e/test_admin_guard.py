@@ -11,15 +11,16 @@ import json
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
 
 from mocksnap.testing import HOST, Mocksnap, MocksnapServer, free_port, run_server, start_server
-from tests.conftest import assert_valid
+from tests.conftest import SUPPORT_WIDGET, VISITOR_KEY, assert_valid
 from tests.e2e.conftest import CHROMIUM
 from tests.installed import Installed
 
@@ -169,3 +170,17 @@ def test_the_images_command_takes_the_token_from_the_environment(installed: Inst
         assert server.request("POST", "/__admin/reset").status == 200
     finally:
         server.stop()
+
+
+def test_mocksnaps_pages_take_the_token_from_their_address(
+    spawn: Callable[..., MocksnapServer], page: Any
+) -> None:
+    server = spawn("--clock", "manual", "--admin-token", "page-token")
+    page.goto(f"{server.base_url}/wallboard#token=page-token")
+    expect(page.locator("#queue-length")).to_have_text("0")
+    query = urlencode({"widgetId": SUPPORT_WIDGET, "visitorMessage": "hello from the wallboard test"})
+    started = server.request("POST", f"/api/v1/chat?{query}", headers={"x-api-key": VISITOR_KEY})
+    assert started.status == 200, started.body
+    expect(page.locator("#queue-length")).to_have_text("1")
+    page.goto(f"{server.base_url}/viewcase?c={started.json()['caseId']}#token=page-token")
+    expect(page.locator("#transcript")).to_contain_text("hello from the wallboard test")
