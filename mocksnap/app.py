@@ -19,6 +19,7 @@ from mocksnap.clock import Clock, make_clock
 from mocksnap.config import Config
 from mocksnap.fastpath import FastAvailability
 from mocksnap.faults import FaultMiddleware, Faults
+from mocksnap.guard import AdminGuard
 from mocksnap.journal import Journal, JournalMiddleware
 from mocksnap.mail import Outbox
 from mocksnap.web.assets import StaticAsset
@@ -159,7 +160,7 @@ def _assemble(
     world = world or load_world(config)
     if config.public_url:
         world.site = config.public_url
-    journal = Journal(world.clock, config.journal_size)
+    journal = Journal(world.clock, config.journal_size, config.journal_bytes)
     autopilot = Autopilot(world)
     faults = Faults(world.seed)
     engine = DeliveryEngine(
@@ -176,10 +177,12 @@ def _assemble(
     access_log = AccessLog() if config.access_log else None
     # The faults come after the journal, which then records a faulted request as it was answered; HEAD is
     # read as GET between them, so that the journal shows HEAD and a fault on GET answers HEAD too. The access
-    # log comes first, so that its time covers the others.
+    # log comes first, so that its time covers the others; then the guard: a control API request it refuses
+    # goes no further.
     middleware = [
         *([access_log] if access_log else []),
         Lifespan(world, engine, outbox, access_log),
+        AdminGuard(config),
         JournalMiddleware(journal),
         HeadAsGet(),
         FaultMiddleware(faults),

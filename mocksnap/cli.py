@@ -79,6 +79,12 @@ def _parser(defaults: Config) -> tuple[argparse.ArgumentParser, dict[str, argpar
         help="requests kept for /__admin/requests",
     )
     serve.add_argument(
+        "--journal-bytes",
+        type=flag_type(parse_size),
+        default=defaults.journal_bytes,
+        help="bytes the journal may hold, bodies included (default 64 MiB)",
+    )
+    serve.add_argument(
         "--delivery-timeout",
         type=flag_type(parse_positive),
         default=defaults.delivery_timeout,
@@ -101,6 +107,13 @@ def _parser(defaults: Config) -> tuple[argparse.ArgumentParser, dict[str, argpar
         type=parse_address,
         default=defaults.smtp,
         help="HOST:PORT of an SMTP server to send the emails to (default: kept, not sent)",
+    )
+    serve.add_argument(
+        "--admin-token",
+        # Not shown by --help, which shows defaults: a token set in the environment stays unprinted.
+        default=argparse.SUPPRESS,
+        help="make /__admin ask for Authorization: Bearer TOKEN, for a server others can reach "
+        "(MOCKSNAP_ADMIN_TOKEN)",
     )
     serve.add_argument(
         "--no-access-log",
@@ -213,7 +226,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
     if args.command == "serve":
         # Every flag is named as the Config field it sets, and defaults to it (MOCKSNAP_* or the built-in).
-        config = replace(defaults, **{f.name: getattr(args, f.name) for f in fields(Config)})
+        # A flag whose default --help must not show (a secret) is absent when not given.
+        given = {f.name: getattr(args, f.name, getattr(defaults, f.name)) for f in fields(Config)}
+        config = replace(defaults, **given)
         return _serve(config)
     if args.command == "traffic":
         from mocksnap.traffic.command import run

@@ -138,6 +138,10 @@ def _run(timer: Timer) -> object:
         return None
 
 
+class AdvanceInterrupted(Exception):
+    """The timers were cleared (the world reset or replaced) while an advance waited for work it started."""
+
+
 class Scheduler:
     """A heap of timers on the clock. Timers due at the same instant run in the order they were set.
 
@@ -153,6 +157,7 @@ class Scheduler:
         self._wakeup: asyncio.TimerHandle | None = None
         self._armed_for: Timer | None = None
         self._cancelled = 0
+        self._clears = 0  # how many times the timers were cleared: an advance under way stops at a clear
 
     def _cancelled_one(self) -> None:
         """Cancelled timers wait in the heap until they come up; when they are most of it (a busy world
@@ -179,6 +184,7 @@ class Scheduler:
     def clear(self) -> None:
         self._heap.clear()
         self._cancelled = 0
+        self._clears += 1
         self._arm()
 
     def next_due(self) -> datetime | None:
@@ -234,16 +240,32 @@ class Scheduler:
         """`advance` for timers that start work on the loop (a delivery's retry returns its task): that work,
         and whatever `settle` waits for, is finished before the clock moves on to the next timer."""
         clock, target = self._manual(seconds)
+        clears = self._clears
+
+        async def wait(work: Awaitable[object]) -> None:
+            """Await the work; raise AdvanceInterrupted if the timers were cleared meanwhile (the clock is
+            then where the clear left it: a reset puts a manual clock back at its start)."""
+            try:
+                await work
+            except asyncio.CancelledError:
+                # The work was cancelled by the clear (a reset cancels the deliveries under way); a
+                # cancellation of the advance itself (a traffic run that a reset stops) goes on up.
+                current = asyncio.current_task()
+                if self._clears == clears or (current is not None and current.cancelling()):
+                    raise
+            if self._clears != clears:
+                raise AdvanceInterrupted("the timers were cleared while the clock advanced")
+
         if settle is not None:
-            await settle()
+            await wait(settle())
         ran = 0
         for timer in self._due(clock, target):
             started = _run(timer)
             ran += 1
             if inspect.isawaitable(started):
-                await started
+                await wait(started)
             if settle is not None:
-                await settle()
+                await wait(settle())
         clock.set(target)
         return ran
 

@@ -143,10 +143,13 @@ class Config:
     start: datetime | None = None
     rate_limit: float | None = None  # Logs API requests per second per token; None: no limit
     journal_size: int = 1000
+    journal_bytes: int = 64 * 1024 * 1024  # what the journal's entries may take, bodies included
     delivery_timeout: float = 10.0  # seconds for one webhook attempt
     delivery_log_size: int = 10_000
     public_url: str | None = None  # where mocksnap is reached from outside: case links point at its /viewcase
     smtp: str | None = None  # HOST:PORT that emails are sent to; None: they are kept, not sent
+    # When set, /__admin asks for `Authorization: Bearer <it>` (mocksnap.guard).
+    admin_token: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -172,6 +175,7 @@ class Config:
             start=_setting(env, "MOCKSNAP_START", parse_instant, defaults.start),
             rate_limit=_setting(env, "MOCKSNAP_RATE_LIMIT", parse_rate, defaults.rate_limit),
             journal_size=_setting(env, "MOCKSNAP_JOURNAL_SIZE", parse_size, defaults.journal_size),
+            journal_bytes=_setting(env, "MOCKSNAP_JOURNAL_BYTES", parse_size, defaults.journal_bytes),
             delivery_timeout=_setting(
                 env, "MOCKSNAP_DELIVERY_TIMEOUT", parse_positive, defaults.delivery_timeout
             ),
@@ -180,6 +184,7 @@ class Config:
             ),
             public_url=_setting(env, "MOCKSNAP_PUBLIC_URL", parse_public_url, defaults.public_url),
             smtp=_setting(env, "MOCKSNAP_SMTP", parse_address, defaults.smtp),
+            admin_token=env.get("MOCKSNAP_ADMIN_TOKEN") or None,
         )
 
     @property

@@ -1,10 +1,13 @@
 """The request journal: every request to the emulated APIs, kept so tests can check what an integrator's code
-called. Bounded: the oldest entries give way once it holds its size."""
+called. Bounded in entries and in bytes: the oldest entries give way once it holds either, and a body longer
+than BODY_LIMIT is kept cut there, with a marker saying how long it was (a client sending a few megabytes a
+request would otherwise fill the memory)."""
 
 from __future__ import annotations
 
 import itertools
 from collections import deque
+from collections.abc import Iterable
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -15,15 +18,27 @@ from mocksnap.changes import Changes
 from mocksnap.clock import Clock, iso
 
 ADMIN = "/__admin"
+JOURNAL_BYTES = 64 * 1024 * 1024
+BODY_LIMIT = 256 * 1024  # far above any documented body: a 10,000-character message escaped is 60 KB
+ENTRY_OVERHEAD = 400  # about what an entry costs besides its headers, path, query and body
+
+
+def truncated_marker(size: int) -> bytes:
+    return f"\n[mocksnap: body truncated, {size} bytes in all]".encode()
 
 
 class Journal:
     """Requests are kept as they came (the ASGI header list, the raw body) and only shaped when read: the
     journal sits on every request's path, and most of what it keeps is never asked for."""
 
-    def __init__(self, clock: Clock, size: int = 1000) -> None:
+    def __init__(self, clock: Clock, size: int = 1000, max_bytes: int = JOURNAL_BYTES) -> None:
         self.clock = clock
-        self._entries: deque[tuple] = deque(maxlen=size)
+        self.size = size
+        self.max_bytes = max_bytes
+        self.body_limit = min(BODY_LIMIT, max_bytes // 4)
+        self._entries: deque[tuple] = deque()
+        self._costs: deque[int] = deque()  # the bytes of each entry, as it is in _entries
+        self.bytes = 0
         self._seq = itertools.count(1)
         self.changes = Changes()
 
@@ -38,11 +53,22 @@ class Journal:
             ]
         self.add(req.method, req.path, req.query_string, headers, body, status)
 
-    def add(
-        self, method: str, path: str, query: str, headers: list | tuple, body: bytes, status: int
-    ) -> None:
-        """Keep a request as it came: its ASGI header list, its raw body."""
+    def add(self, method: str, path: str, query: str, headers: Iterable, body: bytes, status: int) -> None:
+        """Keep a request as it came: its ASGI header list, its raw body (cut at the body limit)."""
+        size = len(body)
+        if size > self.body_limit:
+            body = body[: self.body_limit] + truncated_marker(size)
+        cost = ENTRY_OVERHEAD + len(path) + len(query) + len(body)
+        if isinstance(
+            headers, list | tuple
+        ):  # as servers give them; a test client's iterator is left unspent
+            cost += sum(len(name) + len(value) for name, value in headers)
         self._entries.append((next(self._seq), self.clock.now(), method, path, query, headers, body, status))
+        self._costs.append(cost)
+        self.bytes += cost
+        while self._entries and (len(self._entries) > self.size or self.bytes > self.max_bytes):
+            self._entries.popleft()
+            self.bytes -= self._costs.popleft()
         self.changes.notify()
 
     @staticmethod
@@ -80,6 +106,8 @@ class Journal:
 
     def clear(self) -> None:
         self._entries.clear()
+        self._costs.clear()
+        self.bytes = 0
 
 
 class JournalMiddleware:

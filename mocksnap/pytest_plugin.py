@@ -11,6 +11,8 @@
 `--mocksnap-world PATH`, `--mocksnap-seed N`, `--mocksnap-start ISO8601` and `--mocksnap-smtp HOST:PORT` (or
 the ini options `mocksnap_world`, `mocksnap_seed`, `mocksnap_start`, `mocksnap_smtp`) choose what the server
 starts with. `mocksnap.emails()` and `mocksnap.wait_for_emails()` read the emails it wrote.
+`--mocksnap-admin-token TOKEN` (the ini option `mocksnap_admin_token`, or MOCKSNAP_ADMIN_TOKEN) makes its
+control API ask for that token, which the fixtures then send.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ OPTIONS = {
     "start": "first instant of the server's manual clock, ISO 8601 (default 2026-11-23T09:30:00Z)",
     "smtp": "HOST:PORT of an SMTP server the server sends its emails to (default: kept, not sent)",
 }
+TOKEN_HELP = "token the server's control API asks for, and the fixtures send (default: MOCKSNAP_ADMIN_TOKEN)"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -34,6 +37,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     for name, help_text in OPTIONS.items():
         group.addoption(f"--mocksnap-{name}", dest=f"mocksnap_{name}", help=help_text)
         parser.addini(f"mocksnap_{name}", help_text)
+    group.addoption("--mocksnap-admin-token", dest="mocksnap_admin_token", help=TOKEN_HELP)
+    parser.addini("mocksnap_admin_token", TOKEN_HELP)
 
 
 def _serve_args(config: pytest.Config) -> list[str]:
@@ -52,7 +57,8 @@ def _serve_args(config: pytest.Config) -> list[str]:
 @pytest.fixture(scope="session")
 def mocksnap_server(pytestconfig: pytest.Config) -> Iterator[MocksnapServer]:
     """A real `mocksnap serve` for the whole test session (of this xdist worker), on a manual clock."""
-    with start_server(*_serve_args(pytestconfig)) as server:
+    token = pytestconfig.getoption("mocksnap_admin_token") or pytestconfig.getini("mocksnap_admin_token")
+    with start_server(*_serve_args(pytestconfig), admin_token=token or None) as server:
         yield server
 
 

@@ -1,7 +1,8 @@
 """Helpers for testing an integration against mocksnap, with pytest or without it.
 
 - `start_server()` runs a real `mocksnap serve` on a free port of 127.0.0.1 (on a manual clock unless told
-  otherwise) and waits until it answers; `MocksnapServer.request()` is a small HTTP client for it.
+  otherwise) and waits until it answers; `MocksnapServer.request()` is a small HTTP client for it. Given an
+  admin token (`admin_token=`, or MOCKSNAP_ADMIN_TOKEN), the server asks for it and the client sends it.
 - `Mocksnap` wraps a running server with the control API: the organization's credentials, the clock, webhook
   subscriptions, the request journal, the delivery log and the emails.
 - `WebhookSink` is a real HTTP receiver on 127.0.0.1 that records every request, and can fail on demand.
@@ -102,6 +103,7 @@ class MocksnapServer:
     scheme: str = "http"
     ssl_context: ssl.SSLContext | None = None
     launched_at: float = 0.0  # time.monotonic() just before the process was started
+    admin_token: str | None = None  # sent as `Authorization: Bearer` with every /__admin request
     startup_seconds: float | None = None  # from launch to the first answered GET /__admin/health
     _output: bytearray = field(default_factory=bytearray, repr=False)
     _reader: threading.Thread | None = field(default=None, repr=False)
@@ -144,8 +146,15 @@ class MocksnapServer:
         headers: dict[str, str] | None = None,
         timeout: float = 5.0,
     ) -> Response:
-        """A request on its own connection; a dict or list body is sent as JSON, bytes and str as they are."""
+        """A request on its own connection; a dict or list body is sent as JSON, bytes and str as they are.
+        A control API request carries the admin token, if the server has one and no Authorization is given."""
         headers = dict(headers or {})
+        if (
+            self.admin_token
+            and path.startswith("/__admin")
+            and not any(name.lower() == "authorization" for name in headers)
+        ):
+            headers["Authorization"] = f"Bearer {self.admin_token}"
         if isinstance(body, dict | list):
             body = json.dumps(body).encode()
             headers.setdefault("Content-Type", "application/json")
@@ -241,12 +250,17 @@ def launch(
     scheme: str = "http",
     ssl_context: ssl.SSLContext | None = None,
     executable: Sequence[str] | None = None,
+    admin_token: str | None = None,
 ) -> MocksnapServer:
     """Start `mocksnap serve --host 127.0.0.1 --port PORT ARGS...` without waiting for it to answer. Only the
-    flags given decide: MOCKSNAP_* variables of this process are not passed on."""
+    flags given decide: MOCKSNAP_* variables of this process are not passed on. With `admin_token`, the
+    server is started with `--admin-token` and the returned client sends it."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("MOCKSNAP_")}
-    command = serve_command("--host", HOST, "--port", str(port), *args, executable=executable)
-    return run_server(command, port, env, scheme=scheme, ssl_context=ssl_context)
+    token_flags = ["--admin-token", admin_token] if admin_token else []
+    command = serve_command("--host", HOST, "--port", str(port), *args, *token_flags, executable=executable)
+    server = run_server(command, port, env, scheme=scheme, ssl_context=ssl_context)
+    server.admin_token = admin_token or None
+    return server
 
 
 def run_server(
@@ -283,14 +297,19 @@ def start_server(
     ssl_context: ssl.SSLContext | None = None,
     executable: Sequence[str] | None = None,
     timeout: float = READY_TIMEOUT,
+    admin_token: str | None = None,
 ) -> MocksnapServer:
     """A `mocksnap serve` on a free port of 127.0.0.1, answering; the caller stops it (or uses `with`).
 
     `args` are more flags of `mocksnap serve` (`--world`, `--seed`, `--start` ...). The clock is manual by
-    default, so that time moves only through `Mocksnap.advance()`; `clock=None` leaves it to the flags."""
+    default, so that time moves only through `Mocksnap.advance()`; `clock=None` leaves it to the flags.
+    `admin_token` (by default MOCKSNAP_ADMIN_TOKEN, if set) is the token the control API then asks for."""
     port = free_port()
     flags = ["--clock", clock, *args] if clock else list(args)
-    server = launch(flags, port=port, scheme=scheme, ssl_context=ssl_context, executable=executable)
+    token = admin_token or os.environ.get("MOCKSNAP_ADMIN_TOKEN") or None
+    server = launch(
+        flags, port=port, scheme=scheme, ssl_context=ssl_context, executable=executable, admin_token=token
+    )
     server.wait_ready(timeout)
     return server
 

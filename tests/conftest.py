@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from falcon.testing import TestClient
+from falcon.testing import ASGIConductor, TestClient
 from hypothesis import settings
 
 from mocksnap.app import create_app, default_world_path
@@ -50,6 +50,23 @@ def assert_valid(schema_name: str, document: Any) -> None:
     validate(document, schema_name)
 
 
+class LocalClient(TestClient):
+    """Falcon's TestClient, sending its requests to 127.0.0.1 as a local client does: the control API of a
+    server that listens on loopback refuses Falcon's default Host (falconframework.org)."""
+
+    def simulate_request(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("host", "127.0.0.1")
+        return super().simulate_request(*args, **kwargs)
+
+
+class LocalConductor(ASGIConductor):
+    """Falcon's ASGIConductor, sending to 127.0.0.1 as LocalClient does."""
+
+    async def simulate_request(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("host", "127.0.0.1")
+        return await super().simulate_request(*args, **kwargs)
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(MONDAY_MORNING_BERLIN)
@@ -62,7 +79,7 @@ def world(clock: ManualClock) -> World:
 
 @pytest.fixture
 def client(world: World) -> TestClient:
-    return TestClient(create_app(world=world))
+    return LocalClient(create_app(world=world))
 
 
 @pytest.fixture(scope="session")

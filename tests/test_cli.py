@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from falcon.testing import TestClient
 
 from mocksnap import pages
 from mocksnap.app import create_app, load_world
@@ -15,6 +14,7 @@ from mocksnap.cli import banner, main
 from mocksnap.config import Config, SettingError
 from mocksnap.testing import free_port
 from mocksnap.world.document import locate
+from tests.conftest import LocalClient
 
 BAD_VALUES = [
     (["serve", "--port", "99999"], "--port: '99999' is not a port: it takes 1-65535"),
@@ -200,7 +200,7 @@ def test_the_banner_lists_the_credentials_and_the_pages_to_open() -> None:
 
 
 def test_every_page_the_banner_lists_is_served() -> None:
-    client = TestClient(create_app(Config(clock="manual")))
+    client = LocalClient(create_app(Config(clock="manual")))
     widget = "5286374d-5c92-419d-bcdb-b926d242b78b"
     for _, url in pages.page_urls("", [widget]):
         assert client.simulate_get(url).status_code == 200, url

@@ -9,6 +9,7 @@ import pytest
 
 from mocksnap.clock import (
     MANUAL_START,
+    AdvanceInterrupted,
     ManualClock,
     RealClock,
     ScaledClock,
@@ -128,3 +129,28 @@ def test_cancelled_timers_do_not_pile_up_in_the_heap() -> None:
     assert len(scheduler._heap) < 2100  # rebuilt whenever cancelled timers are most of it
     assert scheduler.pending() == 1
     assert scheduler.next_due() == keep.due
+
+
+def test_an_advance_stops_when_the_timers_are_cleared_under_it() -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    clock = ManualClock(start)
+    scheduler = Scheduler(clock)
+    ran: list[str] = []
+
+    async def slow_work() -> None:
+        await asyncio.sleep(0.05)
+        ran.append("slow")
+
+    async def scenario() -> None:
+        scheduler.call_later(10, slow_work)
+        scheduler.call_later(20, lambda: ran.append("later"))
+        advancing = asyncio.ensure_future(scheduler.advance_async(60))
+        await asyncio.sleep(0.01)  # the advance awaits the slow work of the first timer
+        clock.set(start)  # as a reset does
+        scheduler.clear()
+        with pytest.raises(AdvanceInterrupted):
+            await advancing
+
+    asyncio.run(scenario())
+    assert ran == ["slow"]
+    assert clock.now() == start

@@ -34,7 +34,9 @@ def test_the_served_app_answers_as_the_app(clients: tuple[TestClient, TestClient
     fast, slow = served.simulate_get(path, headers=headers), plain.simulate_get(path, headers=headers)
     assert (fast.status_code, fast.content) == (slow.status_code, slow.content)
     assert dict(fast.headers) == dict(slow.headers)
-    journaled = [client.simulate_get("/__admin/requests").json["requests"] for client in clients]
+    journaled = [
+        client.simulate_get("/__admin/requests", host="127.0.0.1").json["requests"] for client in clients
+    ]
     assert journaled[0] == journaled[1]
     [entry] = journaled[0]
     assert (entry["method"], entry["status"]) == ("GET", slow.status_code)
@@ -43,7 +45,7 @@ def test_the_served_app_answers_as_the_app(clients: tuple[TestClient, TestClient
 def test_a_fault_on_availability_is_played_by_the_served_app(clients: tuple[TestClient, TestClient]) -> None:
     served, _ = clients
     fault = {"path": "/public/api/v2/chat/*", "status": 503, "times": 1}
-    assert served.simulate_post("/__admin/faults", json=fault).status_code == 201
+    assert served.simulate_post("/__admin/faults", json=fault, host="127.0.0.1").status_code == 201
     assert served.simulate_get(PATH).status_code == 503
     assert served.simulate_get(PATH).status_code == 200
 

@@ -59,6 +59,7 @@ from tests.conftest import (
     SAMPLES,
     SUPPORT_WIDGET,
     VISITOR_KEY,
+    LocalClient,
     assert_valid,
     default_document,
 )
@@ -304,7 +305,7 @@ def seed(world: World, setup: str) -> None:
 def new_world(clock_start: datetime, setup: str) -> tuple[World, TestClient]:
     document = BOT_DOCUMENT if setup == "bots" else DEFAULT_DOCUMENT
     world = World(copy.deepcopy(document), ManualClock(clock_start), seed=7)
-    client = TestClient(create_app(world=world))
+    client = LocalClient(create_app(world=world))
     _engine(world).transport = Receivers()
     seed(world, setup)
     if setup in ("hooks", "bots"):

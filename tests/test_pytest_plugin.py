@@ -179,3 +179,17 @@ def test_a_users_test_reads_the_emails_of_the_server(pytester: pytest.Pytester) 
         """
     )
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_the_admin_token_is_given_to_the_server_and_sent_by_the_fixtures(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        def test_token(mocksnap):
+            mocksnap.advance(60)
+            assert mocksnap.request("GET", "/__admin/clock").json()["now"] == "2026-11-23T09:31:00.000Z"
+            bare = mocksnap.request("GET", "/__admin/clock", headers={"Authorization": ""})
+            assert bare.status == 401
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "--mocksnap-admin-token", "plugin-token")
+    result.assert_outcomes(passed=1)

@@ -14,7 +14,7 @@ import falcon.asgi
 from mocksnap import __version__
 from mocksnap.actors.autopilot import Autopilot
 from mocksnap.api.common import checked, json_body, read_body, send_json
-from mocksnap.clock import ManualClock, iso
+from mocksnap.clock import AdvanceInterrupted, ManualClock, iso
 from mocksnap.errors import ApiError
 from mocksnap.faults import Faults
 from mocksnap.journal import Journal
@@ -132,7 +132,7 @@ class WorldDocument:
         raw = await read_body(req)
         yaml_body = any(t in (req.content_type or "") for t in YAML_TYPES)
         try:
-            self.world.replace(world_document.parse(raw.decode("utf-8", "replace"), json_only=not yaml_body))
+            self.world.replace(world_document.parse(world_document.decode(raw), json_only=not yaml_body))
         except DocumentError as error:
             raise ApiError(
                 400,
@@ -189,7 +189,14 @@ class ClockAdvance:
             raise ApiError(
                 409, f"the clock is {self.world.clock.mode}; only a manual clock is advanced by hand"
             )
-        ran = await self.world.scheduler.advance_async(body["seconds"], settle=self.engine.idle)
+        try:
+            ran = await self.world.scheduler.advance_async(body["seconds"], settle=self.engine.idle)
+        except AdvanceInterrupted:
+            raise ApiError(
+                409,
+                "the world was reset or replaced while the clock advanced; the clock is at "
+                f"{iso(self.world.clock.now())}",
+            ) from None
         await self.outbox.idle()
         send_json(resp, {**clock_view(self.world), "timersRun": ran})
 

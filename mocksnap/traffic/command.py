@@ -48,6 +48,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     traffic.add_argument("--webhooks", help="subscribe every widget and the agent status to URLs under this")
     traffic.add_argument("--server", help="a running mocksnap's base URL: generate in its world")
+    traffic.add_argument(
+        "--admin-token",
+        help="with --server: the token its control API asks for (its --admin-token)",
+    )
     traffic.add_argument("--out", type=Path, help="in-process: write the world, its cases included, here")
     traffic.add_argument("--payloads", type=Path, help="in-process, fast: write every webhook as a JSON line")
     traffic.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -198,7 +202,7 @@ def _against_server(
     if args.webhooks:
         body["webhooks"] = args.webhooks
     try:
-        status, answer = _call("POST", f"{base}/__admin/traffic", body)
+        status, answer = _call("POST", f"{base}/__admin/traffic", body, args.admin_token)
         if status != 202:
             print(
                 f"mocksnap traffic: {base} answered {status}: {answer.get('message', answer)}",
@@ -208,11 +212,11 @@ def _against_server(
         while answer["state"] == "running":
             bar.show(answer["progress"])
             time.sleep(0.2)
-            status, answer = _call("GET", f"{base}/__admin/traffic")
+            status, answer = _call("GET", f"{base}/__admin/traffic", token=args.admin_token)
         bar.show(answer["progress"])
     except KeyboardInterrupt:  # the run in the server stops too (if it had started)
         bar.done()
-        status, answer = _call("DELETE", f"{base}/__admin/traffic")
+        status, answer = _call("DELETE", f"{base}/__admin/traffic", token=args.admin_token)
         print(f"mocksnap traffic: stopped (Ctrl-C), and the run in {base} with it", file=sys.stderr)
         if status == 200:
             _report(args, profile, parse_instant(answer["startedAt"]), _figures(answer))
@@ -239,11 +243,12 @@ def _profile_doc(given: str, profile: profiles.Profile) -> str | dict[str, Any]:
     return given if given in profiles.bundled_names() else document.read(profile.source or Path(given))
 
 
-def _call(method: str, url: str, body: Any = None) -> tuple[int, Any]:
+def _call(method: str, url: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(
-        url, data=data, method=method, headers={"Content-Type": "application/json"}
-    )
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read() or b"{}")

@@ -47,10 +47,61 @@ class DocumentError(ValueError):
         )
 
 
+# What YAML's aliases (and merge keys, which are aliases too) may add to a document once expanded, in nodes:
+# room for any sharing a person writes, not for a few hundred bytes that expand to billions of nodes and
+# hold the server for seconds and gigabytes while they are checked.
+ALIAS_EXPANSION = 100_000
+
+
 class _Loader(yaml.SafeLoader):
     """YAML's safe loader, except that a time stays the string it is written as (the world schema asks for
-    strings, as JSON has them), rather than becoming a datetime. (Not libyaml's: its parser overflows the C
-    stack on a deeply nested document, where this one raises RecursionError.)"""
+    strings, as JSON has them), rather than becoming a datetime, and that a document whose aliases expand
+    it by more than ALIAS_EXPANSION nodes, or that contains itself, is refused before it is built. (Not
+    libyaml's: its parser overflows the C stack on a deeply nested document, where this one raises
+    RecursionError.)"""
+
+    def compose_document(self) -> yaml.Node:
+        root = super().compose_document()
+        _check_expansion(root)
+        return root
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return node.value if isinstance(node, yaml.SequenceNode) else []
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Raise DocumentError when the node graph, its aliases expanded, is a cycle or too big (see
+    ALIAS_EXPANSION). Each node is looked at once, so this takes time in the size of the text."""
+    expanded: dict[int, int] = {}  # by node: its size in nodes, aliases expanded
+    path: set[int] = set()  # the nodes between the root and the one looked at
+    todo: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while todo:
+        node, children_done = todo.pop()
+        key = id(node)
+        if children_done:
+            path.discard(key)
+            expanded[key] = 1 + sum(expanded[id(child)] for child in _children(node))
+        elif key in path:
+            raise DocumentError(
+                [SchemaError("", "an alias of the document refers to a node that contains it")]
+            )
+        elif key not in expanded:
+            path.add(key)
+            todo.append((node, True))
+            todo.extend((child, False) for child in _children(node))
+    if expanded[id(root)] > len(expanded) + ALIAS_EXPANSION:
+        raise DocumentError(
+            [
+                SchemaError(
+                    "",
+                    f"the document's aliases expand it by more than {ALIAS_EXPANSION} nodes "
+                    f"({len(expanded)} written, {expanded[id(root)]} expanded)",
+                )
+            ]
+        )
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -63,6 +114,8 @@ def parse(text: str, *, json_only: bool = False) -> Any:
     """JSON, or YAML (a superset of JSON) unless json_only."""
     try:
         return json.loads(text) if json_only else _load_yaml(text)
+    except DocumentError:
+        raise
     except RecursionError:
         raise DocumentError([SchemaError("", "the document is nested too deeply")]) from None
     except (ValueError, yaml.YAMLError) as error:
@@ -221,12 +274,20 @@ def locate(given: Path | None) -> Path:
     return given
 
 
+def decode(raw: bytes) -> str:
+    """A document's bytes as text: UTF-8, or a DocumentError."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DocumentError([SchemaError("", f"the document is not valid UTF-8: {error}")]) from None
+
+
 def read(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        raw = path.read_bytes()
+    except OSError as error:
         raise DocumentError([SchemaError("", f"cannot read {path}: {error}")]) from None
-    return parse(text, json_only=path.suffix == ".json")
+    return parse(decode(raw), json_only=path.suffix == ".json")
 
 
 def schedule_from_doc(doc: dict[str, Any]) -> ConversationSchedule:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from falcon.testing import TestClient
-
 from mocksnap.actors.autopilot import Autopilot
 from mocksnap.app import create_app
 from mocksnap.clock import ManualClock
 from mocksnap.world import World
 from mocksnap.world.chats import INACTIVITY_TIMEOUT_S, QUEUE_TIMEOUT_S
 from mocksnap.world.models import Visitor
-from tests.conftest import SALES_WIDGET, SUPPORT_WIDGET, default_document
+from tests.conftest import SALES_WIDGET, SUPPORT_WIDGET, LocalClient, default_document
 
 START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
@@ -116,7 +114,7 @@ def test_with_autopilot_off_nothing_happens_by_itself() -> None:
 
 
 def test_the_control_api_switches_autopilot_and_reset_switches_it_back_on(world: World) -> None:
-    client = TestClient(create_app(world=world))
+    client = LocalClient(create_app(world=world))
     assert client.simulate_get("/__admin/autopilot").json == {"enabled": True}
     assert client.simulate_put("/__admin/autopilot", json={"enabled": False}).json == {"enabled": False}
     case = chat(world, SALES_WIDGET)

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from falcon.testing import TestClient
 
 from mocksnap.actors.autopilot import Autopilot
 from mocksnap.actors.bots import BotBridge
@@ -40,6 +39,7 @@ from tests.conftest import (
     SAMPLES,
     SUPPORT_WIDGET,
     VISITOR_KEY,
+    LocalClient,
     assert_valid,
     default_document,
 )
@@ -558,7 +558,7 @@ def test_a_message_item_may_have_only_buttons_and_one_with_neither_is_skipped() 
 def test_through_the_visitor_chat_api_hmac_buttons_and_clicks_by_display_response_id() -> None:
     """The HTTP side (no event loop: the bot's deliveries stay queued, to be read in the delivery log)."""
     world = World(bot_document(secret=SECRET), ManualClock(MONDAY_MORNING_BERLIN), seed=7)
-    client = TestClient(create_app(world=world))
+    client = LocalClient(create_app(world=world))
     key = {"x-api-key": VISITOR_KEY}
     started = client.simulate_post(
         "/api/v1/chat",

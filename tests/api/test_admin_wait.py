@@ -14,7 +14,7 @@ from falcon.testing import ASGIConductor, Result, TestClient
 from mocksnap.app import create_app
 from mocksnap.changes import Changes
 from mocksnap.world import World
-from tests.conftest import SALES_WIDGET, SUPPORT_WIDGET, VISITOR_KEY, assert_valid
+from tests.conftest import SALES_WIDGET, SUPPORT_WIDGET, VISITOR_KEY, LocalConductor, assert_valid
 from tests.webhooks.receiver import Receiver
 
 VISITOR = {"x-api-key": VISITOR_KEY}
@@ -22,7 +22,7 @@ VISITOR = {"x-api-key": VISITOR_KEY}
 
 def run(world: World, scenario: Callable[[ASGIConductor], Awaitable[None]]) -> None:
     async def main() -> None:
-        async with ASGIConductor(create_app(world=world)) as conductor:
+        async with LocalConductor(create_app(world=world)) as conductor:
             await scenario(conductor)
 
     asyncio.run(main())

@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 import pytest
-from falcon.testing import ASGIConductor, TestClient
+from falcon.testing import TestClient
 
 from mocksnap.app import create_app
 from mocksnap.clock import ManualClock
@@ -21,6 +21,8 @@ from tests.conftest import (
     ORG_ID,
     SUPPORT_WIDGET,
     VISITOR_KEY,
+    LocalClient,
+    LocalConductor,
     assert_valid,
     default_document,
 )
@@ -125,7 +127,7 @@ def test_a_faulted_call_is_in_the_journal_with_the_status_it_got(client: TestCli
 
 def _statuses(seed: int, count: int = 40) -> list[int]:
     world = World(default_document(), ManualClock(MONDAY_MORNING_BERLIN), seed=seed)
-    client = TestClient(create_app(world=world))
+    client = LocalClient(create_app(world=world))
     make_fault(client, path="/api/v2/*/logs", status=500, rate=0.5)
     return [logs(client).status_code for _ in range(count)]
 
@@ -177,7 +179,7 @@ def test_delays_never_block_the_loop(world: World) -> None:
     app = create_app(world=world)
 
     async def scenario() -> float:
-        async with ASGIConductor(app) as conductor:
+        async with LocalConductor(app) as conductor:
             created = await conductor.simulate_post(
                 "/__admin/faults", json={"path": "/api/v2/*/logs", "delay_ms": 300}
             )

@@ -17,6 +17,7 @@ from tests.conftest import (
     SALES_WIDGET,
     SAMPLES,
     SUPPORT_WIDGET,
+    LocalClient,
     assert_valid,
     default_document,
 )
@@ -474,7 +475,7 @@ def bot_client(clock) -> tuple[TestClient, World]:
     support = next(w for w in document["organizations"][0]["widgets"] if w["uuid"] == SUPPORT_WIDGET)
     support["agents"].insert(0, dict(BOT_AGENT))
     world = World(document, clock, seed=7)
-    return TestClient(create_app(world=world)), world
+    return LocalClient(create_app(world=world)), world
 
 
 def test_the_widget_get_does_not_list_its_bot(bot_client) -> None:

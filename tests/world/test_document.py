@@ -242,3 +242,24 @@ def test_tags_are_unique_and_identity_verification_needs_a_secret() -> None:
         "/organizations/0/widgets/0/visitorIdentityVerification/secret "
         "organizations[0].widgets[0].visitorIdentityVerification.secret is required"
     )
+
+
+def test_aliases_may_share_nodes_up_to_a_bound_of_expansion() -> None:
+    def doubled(levels: int) -> str:
+        lines = ["l0: &l0 [x, y]"] + [f"l{i}: &l{i} [*l{i - 1}, *l{i - 1}]" for i in range(1, levels + 1)]
+        return "\n".join(lines) + "\n"
+
+    shared = world_document.parse(doubled(10))  # about 2,000 nodes once expanded
+    assert shared["l10"][0][0] is shared["l9"][0]
+    assert world_document.ALIAS_EXPANSION < 2**17
+    with pytest.raises(DocumentError, match="aliases expand it by more than"):
+        world_document.parse(doubled(17))
+    with pytest.raises(DocumentError, match="contains it"):
+        world_document.parse("a: &a [1, {b: *a}]\n")
+
+
+def test_a_document_must_be_utf_8(tmp_path: Path) -> None:
+    path = tmp_path / "world.yaml"
+    path.write_bytes(b"organizations: \xe9\n")
+    with pytest.raises(DocumentError, match="not valid UTF-8"):
+        world_document.read(path)

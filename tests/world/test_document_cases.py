@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 import pytest
 import yaml
-from falcon.testing import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,6 +30,7 @@ from tests.conftest import (
     SALES_WIDGET,
     SUPPORT_WIDGET,
     VISITOR_KEY,
+    LocalClient,
     assert_valid,
     default_document,
 )
@@ -142,7 +142,7 @@ def loaded(document: dict[str, Any], at, seed: int = 7) -> World:
 
 
 def logs(world: World) -> list[dict[str, Any]]:
-    client = TestClient(create_app(Config(), world))
+    client = LocalClient(create_app(Config(), world))
     pages, query = [], urlencode({"start": "2026-11-22", "end": "2026-11-24"})
     result = client.simulate_get(
         f"/api/v2/{ORG_ID}/logs", query_string=query, headers={"Authorization": API_TOKEN}
@@ -162,7 +162,7 @@ def logs(world: World) -> list[dict[str, Any]]:
 
 def views(world: World, case_ids: list[str]) -> list[Any]:
     """What the control API and the visitors' polls show."""
-    client = TestClient(create_app(Config(), world))
+    client = LocalClient(create_app(Config(), world))
     found: list[Any] = [client.simulate_get("/__admin/cases").json]
     for case_id in case_ids:
         found.append(client.simulate_get(f"/__admin/cases/{case_id}").json)
@@ -329,7 +329,7 @@ def test_reset_of_a_server_started_with_cases_brings_them_back(
     path.write_text(world_document.to_yaml(world.dump()))
     served = World(world_document.read(path), ManualClock(world.clock.now()), seed=3)
     initial = served.dump()
-    client = TestClient(create_app(Config(world=path), served))
+    client = LocalClient(create_app(Config(world=path), served))
     assert [c["caseId"] for c in client.simulate_get("/__admin/cases").json["cases"]] == list(made.values())
 
     started = client.simulate_post(

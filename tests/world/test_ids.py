@@ -8,7 +8,14 @@ from falcon.testing import TestClient
 from mocksnap.app import create_app
 from mocksnap.clock import ManualClock
 from mocksnap.world import World
-from tests.conftest import MONDAY_MORNING_BERLIN, OWNER, PROVISIONING_KEY, SUPPORT_WIDGET, VISITOR_KEY
+from tests.conftest import (
+    MONDAY_MORNING_BERLIN,
+    OWNER,
+    PROVISIONING_KEY,
+    SUPPORT_WIDGET,
+    VISITOR_KEY,
+    LocalClient,
+)
 from tests.conftest import default_document as document
 
 WIDGET = {
@@ -21,7 +28,7 @@ WIDGET = {
 
 
 def _client(seed: int = 7) -> TestClient:
-    return TestClient(create_app(world=World(document(), ManualClock(MONDAY_MORNING_BERLIN), seed=seed)))
+    return LocalClient(create_app(world=World(document(), ManualClock(MONDAY_MORNING_BERLIN), seed=seed)))
 
 
 def _new_widget(client: TestClient) -> str:

@@ -40,12 +40,12 @@ function show(found, deliveries) {
 }
 
 async function load() {
-  const answer = await fetch(`/__admin/cases/${encodeURIComponent(caseId)}`, { cache: "no-store" });
+  const answer = await fetchAdmin(`/__admin/cases/${encodeURIComponent(caseId)}`);
   if (!answer.ok) {
     byId("summary").textContent = `No case ${caseId} in this world.`;
     return;
   }
-  const deliveries = await fetch(`/__admin/deliveries?caseId=${encodeURIComponent(caseId)}`, { cache: "no-store" });
+  const deliveries = await fetchAdmin(`/__admin/deliveries?caseId=${encodeURIComponent(caseId)}`);
   show(await answer.json(), deliveries.ok ? (await deliveries.json()).deliveries : []);
 }
 

@@ -67,7 +67,7 @@ function show(stats) {
 
 async function refresh() {
   pending = null;
-  const answer = await fetch("/__admin/stats", { cache: "no-store" });
+  const answer = await fetchAdmin("/__admin/stats");
   if (answer.ok) show(await answer.json());
 }
 
