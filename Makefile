@@ -33,8 +33,9 @@ system-deps:
 	@command -v curl >/dev/null && command -v openssl >/dev/null && command -v chromium >/dev/null || \
 		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends curl openssl chromium; }
 
+# Two workers, one per core: each has its own session server (the pytest plugin starts one per worker).
 test: lint system-deps
-	$(BIN)/python -m pytest $(ARGS)
+	$(BIN)/python -m pytest -n 2 $(ARGS)
 
 # benchmarks/availability_rps.py drives the servers with wrk and compares with WireMock (a Java runtime, and the
 # jar of npm's `wiremock` package under .bench/).

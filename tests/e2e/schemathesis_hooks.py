@@ -143,7 +143,9 @@ def restore(base: str) -> None:
     _call(base, "POST", f"/__admin/cases/{closed}/close", {"endedBy": "visitor"})
     handed = _start_chat(base, "Who can help me?")
     _call(base, "POST", f"/__admin/cases/{handed}/accept", {"agentId": SAM})
-    _call(base, "POST", f"/__admin/cases/{handed}/transfer", {"agentId": MICHAEL})
+    # Handed on to the sales widget's queue, not to Michael: the widget agent entry's DELETE takes him off the
+    # 24x7 widget, which it refuses while he has a chat there.
+    _call(base, "POST", f"/__admin/cases/{handed}/transfer", {"widgetId": SALES_WIDGET})
     STATE.cases = {"active": active, "queued": queued, "closed": closed, "handed": handed}
     STATE.delivery = _call(base, "GET", f"/__admin/deliveries?caseId={active}")["deliveries"][0]["id"]
     STATE.changed = False
