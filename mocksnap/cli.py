@@ -163,8 +163,15 @@ def banner(world: World, config: Config) -> str:
     local = f"{config.scheme}://127.0.0.1:{config.port}" if config.host in ("0.0.0.0", "::") else base
     local = config.public_url or local
     widget_ids = [widget_id for org in world.orgs.values() for widget_id in org.widgets]
+    humans = {
+        a.agent_id
+        for org in world.orgs.values()
+        for w in org.widgets.values()
+        for a in w.agents
+        if not a.is_bot
+    }
     lines.append("open in a browser")
-    lines += [f"  {label:<18}  {url}" for label, url in page_urls(local, widget_ids)]
+    lines += [f"  {label:<18}  {url}" for label, url in page_urls(local, widget_ids, sorted(humans))]
     return "\n".join(lines)
 
 

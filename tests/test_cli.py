@@ -196,13 +196,17 @@ def test_the_banner_lists_the_credentials_and_the_pages_to_open() -> None:
         "http://127.0.0.1:8123/wallboard",  # 0.0.0.0 is to listen on; a browser opens 127.0.0.1
         "http://127.0.0.1:8123/__admin/openapi.json",
         *(f"http://127.0.0.1:8123/demo/{widget}" for widget in world.orgs["5406213"].widgets),
+        *(
+            f"http://127.0.0.1:8123/hub?agent={agent}"
+            for agent in ("charlie@example.com", "dana@example.com", "michael@example.com", "sam@example.com")
+        ),
     ]
 
 
 def test_every_page_the_banner_lists_is_served() -> None:
     client = LocalClient(create_app(Config(clock="manual")))
     widget = "5286374d-5c92-419d-bcdb-b926d242b78b"
-    for _, url in pages.page_urls("", [widget]):
+    for _, url in pages.page_urls("", [widget], ["sam@example.com"]):
         assert client.simulate_get(url).status_code == 200, url
 
 
