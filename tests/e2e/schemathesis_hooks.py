@@ -47,6 +47,7 @@ SUPPORT_WIDGET = "5286374d-5c92-419d-bcdb-b926d242b78b"  # 24x7, Sam and Michael
 SALES_WIDGET = "31a11b98-ffd2-425d-aa69-2c6ff8a40a16"
 SAM = "sam@example.com"
 MICHAEL = "michael@example.com"
+CHARLIE = "charlie@example.com"
 OWNER = "admin@example.com"  # owns both widgets
 SPARE_USER = "spare@example.com"  # made by `restore`, owns none
 
@@ -141,11 +142,12 @@ def restore(base: str) -> None:
     closed = _start_chat(base, "Thanks, bye")
     _call(base, "POST", f"/__admin/cases/{closed}/accept", {"agentId": MICHAEL})
     _call(base, "POST", f"/__admin/cases/{closed}/close", {"endedBy": "visitor"})
-    handed = _start_chat(base, "Who can help me?")
-    _call(base, "POST", f"/__admin/cases/{handed}/accept", {"agentId": SAM})
-    # Handed on to the sales widget's queue, not to Michael: the widget agent entry's DELETE takes him off the
-    # 24x7 widget, which it refuses while he has a chat there.
-    _call(base, "POST", f"/__admin/cases/{handed}/transfer", {"widgetId": SALES_WIDGET})
+    handed = _start_chat(base, "Who can help me?", widgetId=SALES_WIDGET, email="handed@example.com")
+    _call(base, "POST", f"/__admin/cases/{handed}/accept", {"agentId": CHARLIE})
+    # Handed on from the sales widget to the 24x7 one's queue: then neither Michael, whom the widget agent
+    # entry's DELETE takes off the 24x7 widget, nor the sales widget, which the Provisioning API's DELETE
+    # deletes, has a chat (both are refused while they have one).
+    _call(base, "POST", f"/__admin/cases/{handed}/transfer", {"widgetId": SUPPORT_WIDGET})
     STATE.cases = {"active": active, "queued": queued, "closed": closed, "handed": handed}
     STATE.delivery = _call(base, "GET", f"/__admin/deliveries?caseId={active}")["deliveries"][0]["id"]
     STATE.changed = False
@@ -188,7 +190,7 @@ KNOWN: dict[tuple[str, str], dict[str, str | None]] = {
     ("PUT", "/__admin/widgets/{widgetId}/agents/{agentId}"): {"agentId": MICHAEL},
     ("POST", "/__admin/cases/{caseId}/capture"): {"agentId": SAM},
     ("POST", "/__admin/cases/{caseId}/request"): {"agentId": SAM},
-    ("POST", "/__admin/cases/{caseId}/reclaim"): {"agentId": SAM},
+    ("POST", "/__admin/cases/{caseId}/reclaim"): {"agentId": CHARLIE},
     ("POST", "/__admin/cases/{caseId}/unlabel"): {"name": "topic"},
     ("GET", "/hub"): {"agent": SAM},
     ("POST", "/api/v2/agentstatus"): {"agent_id": MICHAEL},

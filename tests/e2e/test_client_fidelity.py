@@ -186,6 +186,7 @@ def get_paths(mocksnap: Mocksnap, case_id: str) -> list[tuple[str, dict[str, str
         "faultId": "no-such-fault",
         "name": "live.js",
         "agentId": "sam@example.com",
+        "fileId": "no-such-file",  # a shared file is served over https only: a 403 here, to GET as to HEAD
     }
     queries = {
         "/api/v1/user.json": {"api_key": org.provisioningApiKey, "email": OWNER},
@@ -193,7 +194,9 @@ def get_paths(mocksnap: Mocksnap, case_id: str) -> list[tuple[str, dict[str, str
         "/api/v2/{orgId}/logs": {"start": "2000-01-01", "end": "9999-12-31"},
         "/__admin/deliveries/wait": {"timeout": "0.1"},
         "/__admin/requests/wait": {"timeout": "0.1"},
+        "/__admin/emails/wait": {"timeout": "0.1"},
         "/viewcase": {"c": case_id},
+        "/hub": {"agent": "sam@example.com"},
     }
     headers = {"x-api-key": org.visitorApiKey, "Authorization": org.apiToken}
     found = []
