@@ -24,9 +24,8 @@ from tests.conftest import API_TOKEN, ORG_ID, SALES_WIDGET, SUPPORT_WIDGET, VISI
 VISITOR = {"x-api-key": VISITOR_KEY}
 SAM = "sam@example.com"
 APP_FOLDER = Path(__file__).parent / "hub_app"
-# Every Hub SDK event but visitor_page_update, which the widget's page reports (no HTTP API of this branch's
-# does); tests/web/test_hub.py has it from the world command.
-FROM_THE_WORLD = 21
+# Every Hub SDK event: the world produces each of them (the widget reports the visitor's page changes).
+FROM_THE_WORLD = 22
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -136,6 +135,12 @@ def test_the_app_gets_every_event_and_its_messages_act_on_the_world(
         ok(server.request("GET", f"/api/v1/chat/poll/{case_id}?index=0&isTyping=true", headers=VISITOR))
         expect(page.locator("#typing")).to_be_visible()
         app.wait_for("visitor_typing", case_id)
+        # The visitor moves to another page of the site: the widget reports it, as its script does.
+        moved = server.request(
+            "POST", f"/widget/chats/{case_id}/page", body={"url": "https://shop.example/cart"}
+        )
+        ok(moved)
+        assert app.wait_for("visitor_page_update", case_id)["data"] is not None
         query = urlencode({"caseId": case_id, "messageType": "1", "messageBody": "My parcel is late"})
         ok(server.request("PUT", f"/api/v1/chat?{query}", headers=VISITOR))
         expect(page.locator("#transcript")).to_contain_text("My parcel is late")

@@ -2,7 +2,7 @@
 second local port) loads the documented snippet with only its host changed, and chats with the world.
 
 Every method of the JavaScript API and every callback runs at least once. The page records each callback it
-registered as [name, ...arguments] in `window.seen`. The session's Chromium (tests/e2e/conftest.py), a fresh
+registered as [name, ...arguments] in `window.seen`. The module's Chromium (tests/e2e/conftest.py), a fresh
 context (no cookies) for each test.
 """
 
