@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from mocksnap.testing import validate
 from mocksnap.world import World
 from mocksnap.world import document as world_document
 from tests.installed import Installed, install
+from tests.webhooks.receiver import Receiver
 
 pytest_plugins = ["pytester"]  # tests/test_pytest_plugin.py runs pytest on a user's tests
 
@@ -86,3 +88,11 @@ def client(world: World) -> TestClient:
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """mocksnap pip-installed into a fresh venv as the Docker image installs it, pytest-xdist beside it."""
     return install(tmp_path_factory.mktemp("installed"), "pytest-xdist")
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A real HTTP receiver of webhooks on a free port of 127.0.0.1, closed after the test."""
+    running = Receiver()
+    yield running
+    running.close()

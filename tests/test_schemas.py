@@ -10,8 +10,8 @@ from jsonschema import Draft202012Validator
 from mocksnap import schemas
 from tests.conftest import SAMPLES, assert_valid
 
-# Which schema each sample of ../shared/reference/samples/ belongs to (the samples of later API families
-# join this table as their schemas are written).
+# Which schema each of the vendor's samples (tests/samples/, see its README) belongs to (the samples of later
+# API families join this table as their schemas are written).
 SAMPLE_SCHEMAS = {
     "provisioning-user-create-request.json": "provisioning-user-create-request",
     "provisioning-user-update-request.json": "provisioning-user-update-request",

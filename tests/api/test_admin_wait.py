@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 
 import pytest
 from falcon.testing import ASGIConductor, Result, TestClient
@@ -32,13 +32,6 @@ async def pending(task: asyncio.Task) -> bool:
     """Whether the task is still waiting after the loop has had time to run everything that was ready."""
     await asyncio.sleep(0.05)
     return not task.done()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    running = Receiver()
-    yield running
-    running.close()
 
 
 # -- the journal ---------------------------------------------------------------------------------------------

@@ -147,13 +147,6 @@ def bots(server: Server) -> Iterator[Bots]:
     assert ours == [], ours
 
 
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    running = Receiver()
-    yield running
-    running.close()
-
-
 # -- the world --------------------------------------------------------------------------------------------
 
 

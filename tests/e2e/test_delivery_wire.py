@@ -5,7 +5,7 @@ query goes out encoded as the docs' example, byte for byte what the delivery log
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -15,13 +15,6 @@ from tests.conftest import SALES_WIDGET, SUPPORT_WIDGET, VISITOR_KEY, assert_val
 from tests.webhooks.receiver import Receiver
 
 VISITOR = {"x-api-key": VISITOR_KEY}
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    running = Receiver()
-    yield running
-    running.close()
 
 
 @pytest.fixture

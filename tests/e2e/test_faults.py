@@ -4,20 +4,10 @@ it, and drops then duplicates an agent status webhook to a real receiver, the re
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-
-import pytest
 
 from mocksnap.testing import MocksnapServer as Server
 from tests.conftest import API_TOKEN, ORG_ID, assert_valid
 from tests.webhooks.receiver import Receiver
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    running = Receiver()
-    yield running
-    running.close()
 
 
 def make_fault(server: Server, body: dict) -> dict:

@@ -5,21 +5,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-
-import pytest
 
 from mocksnap.testing import MocksnapServer, Response
 from tests.conftest import SUPPORT_WIDGET, assert_valid
 from tests.e2e.test_waits import start_chat
 from tests.webhooks.receiver import Receiver
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    running = Receiver()
-    yield running
-    running.close()
 
 
 def test_a_reset_during_an_advance_that_waits_on_a_delivery(

@@ -10,24 +10,15 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
-
-import pytest
 
 from mocksnap.testing import MocksnapServer as Server
 from tests.conftest import API_TOKEN, ORG_ID, assert_valid
 from tests.webhooks.receiver import Receiver
 
 START = "2026-11-23T08:00:00Z"
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    running = Receiver()
-    yield running
-    running.close()
 
 
 def traffic(*args: str) -> dict:

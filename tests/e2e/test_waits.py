@@ -7,23 +7,14 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from urllib.parse import urlencode
-
-import pytest
 
 from mocksnap.testing import HOST, MocksnapServer, Response
 from tests.conftest import SUPPORT_WIDGET, VISITOR_KEY, assert_valid
 from tests.webhooks.receiver import Receiver
 
 VISITOR = {"x-api-key": VISITOR_KEY}
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    running = Receiver()
-    yield running
-    running.close()
 
 
 class Waiting(threading.Thread):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import pytest
@@ -22,13 +22,6 @@ from tests.webhooks.receiver import Receiver
 VISITOR = {"x-api-key": VISITOR_KEY}
 EVENTS = ["caseQueued", "caseBroadcasted", "caseAssigned", "caseResponded", "caseLabeled", "caseTransferred",
           "caseSurveyed", "caseClosed"]  # fmt: skip
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    running = Receiver()
-    yield running
-    running.close()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ refused connections, order per URL, the log."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,13 +13,6 @@ from mocksnap.webhooks.delivery import GIVE_UP_AFTER_S, DeliveryEngine, wire_url
 from tests.webhooks.receiver import Receiver
 
 START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    running = Receiver()
-    yield running
-    running.close()
 
 
 def engine_on_manual_clock(timeout: float = 2.0) -> DeliveryEngine:
