@@ -239,6 +239,9 @@ def test_lanes_keep_order_within_themselves_but_do_not_hold_each_other_back(rece
         receiver.hang_next(1, 1.0)  # the first chat's first call hangs past the timeout
         slow = engine.enqueue("bot", "POST", receiver.url, {}, b"a1", retry=False, lane="chat-a")
         after = engine.enqueue("bot", "POST", receiver.url, {}, b"a2", retry=False, lane="chat-a")
+        # Chat b's call goes once chat a's first one hangs at the receiver: sent together, either could
+        # have arrived first and been the one to hang.
+        await asyncio.to_thread(receiver.wait_for, 1)
         other = engine.enqueue("bot", "POST", receiver.url, {}, b"b1", retry=False, lane="chat-b")
         await engine.idle()
         assert (slow.status, after.status, other.status) == ("failed", "delivered", "delivered")
