@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import weakref
 
 from mocksnap import heap
 from mocksnap.app import create_app
@@ -21,4 +22,42 @@ def test_a_settled_world_is_frozen_until_it_is_reset_or_replaced(world: World) -
         world.replace(world.dump())
         assert gc.get_freeze_count() == 0
     finally:
-        gc.unfreeze()
+        heap.release()
+
+
+class Node:
+    def __init__(self) -> None:
+        self.me = self  # a cycle: only the collector frees it
+
+
+def test_what_survives_a_full_collection_is_frozen_too_until_the_world_is_reset(world: World) -> None:
+    create_app(Config(), world)
+    try:
+        heap.settle()
+        frozen = gc.get_freeze_count()
+        kept = [Node() for _ in range(1000)]
+        gc.collect()
+        assert (
+            gc.get_freeze_count() >= frozen + 1000
+        )  # survived a full collection: frozen with the world
+        world.reset()
+        assert gc.get_freeze_count() == 0
+        gc.collect()
+        assert gc.get_freeze_count() == 0  # a small world again: nothing is frozen after a collection
+        assert len(kept) == 1000
+    finally:
+        heap.release()
+
+
+def test_a_frozen_object_is_still_freed_once_nothing_refers_to_it() -> None:
+    freed: list[bool] = []
+    thing = Node()
+    thing.me = None
+    weakref.finalize(thing, freed.append, True)
+    try:
+        heap.settle()
+        assert gc.get_freeze_count() > 0
+        del thing
+        assert freed == [True]
+    finally:
+        heap.release()
