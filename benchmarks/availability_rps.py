@@ -5,6 +5,8 @@ GET /public/api/v2/chat/{widget_id} with wrk (-t2 -c32 -d5s), the median of roun
 - `mocksnap serve --no-access-log`, for the cost of the access log;
 - a bare falcon.asgi.App that answers the same bytes (fetched from mocksnap once) from one resource, served
   like mocksnap (mocksnap.server.serve: the same server, settings and event loop, no access log);
+- "server alone": an ASGI callable that answers the same bytes without a framework, served the same way, for
+  what the server itself can do on this machine, a ceiling for any app on it;
 - WireMock standalone (the jar of npm's `wiremock` package, under .bench/), one stub answering the same bytes,
   out of the box: its request journal on, as mocksnap's is (it keeps every request, unbounded, so its memory
   grows by gigabytes over the run);
@@ -53,12 +55,14 @@ WRK = ["-t2", "-c32", "-d5s"]
 WARM_UP = ["-t2", "-c32", "-d2s"]
 WIREMOCK_WARM_UP = ["-t2", "-c32", "-d15s"]
 REPOSITORY = Path(__file__).resolve().parent.parent
+ALONE = "server alone"
 QUIET_WIREMOCK = "WireMock --no-request-journal"
 WIREMOCKS = {"WireMock": True, QUIET_WIREMOCK: False}  # name: its request journal on
 WIREMOCK_JARS = REPOSITORY / ".bench" / "node_modules" / "wiremock" / "build"
 
 BARE_APP = '''\
-"""A bare falcon.asgi app answering one fixed body, served like mocksnap serves its app."""
+"""A bare falcon.asgi app answering one fixed body, served like mocksnap serves its app (or, given `alone`,
+an ASGI callable answering it without a framework)."""
 
 import sys
 
@@ -77,9 +81,17 @@ class Fixed:
         resp.content_type = CONTENT_TYPE
 
 
+async def alone(scope, receive, send):
+    """No framework: what the server alone can answer."""
+    if scope["type"] == "http":
+        headers = [(b"content-type", CONTENT_TYPE.encode()), (b"content-length", str(len(BODY)).encode())]
+        await send({{"type": "http.response.start", "status": 200, "headers": headers}})
+        await send({{"type": "http.response.body", "body": BODY}})
+
+
 app = falcon.asgi.App()
 app.add_route("/public/api/v2/chat/{{widget_id}}", Fixed())
-serve(app, Config(port=int(sys.argv[1]), access_log=False))
+serve(alone if sys.argv[2:] == ["alone"] else app, Config(port=int(sys.argv[1]), access_log=False))
 '''
 
 
@@ -289,7 +301,7 @@ def main() -> None:
         print("wrk is not installed: `make bench-deps` installs it (or apt-get install -y wrk)")
         print("  skipped")
         return
-    ports = {name: free_port() for name in ("mocksnap", "no-access-log", "bare", *WIREMOCKS)}
+    ports = {name: free_port() for name in ("mocksnap", "no-access-log", "bare", ALONE, *WIREMOCKS)}
     servers: list[subprocess.Popen] = []
     with tempfile.TemporaryDirectory(prefix="mocksnap-bench-") as folder:
         try:
@@ -302,6 +314,8 @@ def main() -> None:
             script = Path(folder) / "bare_app.py"
             script.write_text(BARE_APP.format(body=body, content_type=content_type))
             servers.append(start([sys.executable, str(script), str(ports["bare"])], ports["bare"], PATH))
+            alone = [sys.executable, str(script), str(ports[ALONE]), "alone"]
+            servers.append(start(alone, ports[ALONE], PATH))
             for name, journal in WIREMOCKS.items():
                 wiremock = wiremock_command(
                     Path(folder) / f"wiremock-{ports[name]}", ports[name], body, content_type, journal
@@ -335,6 +349,12 @@ def main() -> None:
         print(f"  mocksnap serve / {QUIET_WIREMOCK} = {mocksnap / rates[QUIET_WIREMOCK]:.2f} (for reference)")
     ratio = mocksnap / rates["bare"]
     print(verdict("mocksnap serve / bare falcon.asgi on the same server", ratio, TARGET_BARE))
+    if "WireMock" in rates:
+        ceiling = rates[ALONE] / rates["WireMock"]
+        print(
+            f"  {ALONE} (a do-nothing ASGI callable on mocksnap's server) / WireMock out of the box = "
+            f"{ceiling:.2f}: the ceiling of any app served this way here"
+        )
     cost = 1 - mocksnap / rates["no-access-log"]
     off = rates["no-access-log"]
     print(f"  access log: costs {cost:.1%} of the rate (on {mocksnap:,.0f} req/s, off {off:,.0f} req/s)")

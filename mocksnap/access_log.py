@@ -86,7 +86,9 @@ class AccessLog:
             if middle is None:
                 method, path, query, status, size = request
                 middle = shaped[request] = f"{method} {_target(path, query)} {status} {size}"
-            lines.append(f"{prefix}.{int((at - whole) * 1000):03d}Z {middle} {seconds * 1000:.2f}ms\n")
+            # printf-style: it formats these floats in half the time of an f-string's format specs
+            line = "%s.%03dZ %s %.2fms\n" % (prefix, (at - whole) * 1000, middle, seconds * 1000)  # noqa: UP031
+            lines.append(line)
         stream = self.stream or sys.stdout
         stream.write("".join(lines))
         stream.flush()

@@ -43,6 +43,7 @@ class FastAvailability:
         self.journal = journal
         self.faults = faults
         self.access_log = access_log
+        self._headers: dict[bytes, tuple[tuple[bytes, bytes], ...]] = {}  # per body, as _Bodies keeps few
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -54,18 +55,14 @@ class FastAvailability:
         ):
             started = time.perf_counter()
             body = self.resource.body(*found)
-            size = str(len(body)).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 200,
-                    "headers": [
-                        (b"access-control-allow-origin", b"*"),  # as PublicAvailability: any page may read it
-                        (b"content-type", b"application/json"),
-                        (b"content-length", size),
-                    ],
-                }
-            )
+            headers = self._headers.get(body)
+            if headers is None:
+                headers = self._headers[body] = (
+                    (b"access-control-allow-origin", b"*"),  # as PublicAvailability: any page may read it
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                )
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
             await send({"type": "http.response.body", "body": body})
             query = scope["query_string"].decode("latin-1")
             self.journal.add("GET", path, query, scope["headers"], b"", 200)
