@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, expect, sync_playwright
 from mocksnap.testing import HOST, Mocksnap, MocksnapServer, free_port, run_server, start_server
 from tests.conftest import SUPPORT_WIDGET, VISITOR_KEY, assert_valid
 from tests.e2e.conftest import CHROMIUM
+from tests.e2e.test_hub import accept_in_hub, send_in_hub
 from tests.installed import Installed
 
 FAULT = {"path": "/api/v2/*/logs", "status": 503}
@@ -182,5 +183,12 @@ def test_mocksnaps_pages_take_the_token_from_their_address(
     started = server.request("POST", f"/api/v1/chat?{query}", headers={"x-api-key": VISITOR_KEY})
     assert started.status == 200, started.body
     expect(page.locator("#queue-length")).to_have_text("1")
-    page.goto(f"{server.base_url}/viewcase?c={started.json()['caseId']}#token=page-token")
+    case_id = started.json()["caseId"]
+    page.goto(f"{server.base_url}/viewcase?c={case_id}#token=page-token")
     expect(page.locator("#transcript")).to_contain_text("hello from the wallboard test")
+    page.goto(f"{server.base_url}/hub?agent=sam@example.com#token=page-token")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    accept_in_hub(page, case_id)  # each a control API call, with the token
+    send_in_hub(page, "answered from the Hub")
+    expect(page.locator("#transcript")).to_contain_text("answered from the Hub")
+    expect(page.locator("#notice")).to_have_text("")

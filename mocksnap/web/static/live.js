@@ -16,8 +16,8 @@ function followLive(filters, onEvent, base = "") {
 // The control API as mocksnap's pages call it: with the server's admin token (--admin-token) when the page's
 // address carries it after the # (`/wallboard#token=...`): a fragment never leaves the browser, so the token
 // shows in no request line or log.
-function fetchAdmin(path) {
+function fetchAdmin(path, init = {}) {
   const token = new URLSearchParams(location.hash.slice(1)).get("token");
-  const headers = token ? { Authorization: `Bearer ${token}` } : {};
-  return fetch(path, { cache: "no-store", headers });
+  const headers = { ...init.headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+  return fetch(path, { cache: "no-store", ...init, headers });
 }
