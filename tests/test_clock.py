@@ -154,3 +154,27 @@ def test_an_advance_stops_when_the_timers_are_cleared_under_it() -> None:
     asyncio.run(scenario())
     assert ran == ["slow"]
     assert clock.now() == start
+
+
+def test_an_advance_through_many_due_timers_lets_other_tasks_run_meanwhile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("mocksnap.clock.TURN_S", 0.0)  # a turn as short as can be: one timer
+    clock = ManualClock(START)
+    scheduler = Scheduler(clock)
+    ran: list[str] = []
+    for i in range(3):
+        scheduler.call_later(10 + i, lambda i=i: ran.append(f"timer {i}"))
+
+    async def other() -> None:
+        while len(ran) < 5:
+            ran.append("other")
+            await asyncio.sleep(0)
+
+    async def scenario() -> None:
+        await asyncio.gather(scheduler.advance_async(60), other())
+
+    asyncio.run(scenario())
+    timers = [i for i, what in enumerate(ran) if what.startswith("timer")]
+    assert timers[-1] - timers[0] > 2  # something else ran between the first timer and the last
+    assert clock.now() == START + timedelta(seconds=60)

@@ -37,9 +37,7 @@ def test_what_survives_a_full_collection_is_frozen_too_until_the_world_is_reset(
         frozen = gc.get_freeze_count()
         kept = [Node() for _ in range(1000)]
         gc.collect()
-        assert (
-            gc.get_freeze_count() >= frozen + 1000
-        )  # survived a full collection: frozen with the world
+        assert gc.get_freeze_count() >= frozen + 1000  # survived a full collection: frozen with the world
         world.reset()
         assert gc.get_freeze_count() == 0
         gc.collect()

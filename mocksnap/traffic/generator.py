@@ -64,7 +64,7 @@ class Traffic:
         self.profile = profile
         self.random = random.Random(seed)
         self.org = org or next(iter(world.orgs.values()))
-        self.fakers = visitors.Fakers()
+        self.fakers = visitors.FAKERS
         self.stats = TrafficStats()
         self.start_at: datetime | None = None
         self.end_at: datetime | None = None

@@ -242,6 +242,12 @@ class ServerRun:
         start = self.traffic.start_at
         assert start is not None
         try:
+            # Faker's locales load in another thread: on the loop, each locale's first visitor would hold
+            # every request for 30-80 ms.
+            await asyncio.to_thread(self.traffic.fakers.warm)
+            # The world grows by thousands of chats: a full collection would look at all of them each time
+            # (100 ms and more by the end of a busy day), so what survives one is frozen from now on.
+            heap.settle()
             if isinstance(self.world.clock, ManualClock):
                 done = 0.0
                 while done < total and not self.traffic.over:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 import re
+import threading
 import unicodedata
 import zlib
 from bisect import bisect_right
@@ -994,7 +995,8 @@ class Fakers:
     and each locale's `People` tables read from it once.
 
     `seeded(locale, rng)` hands a generator re-seeded from the world's random source, for what the tables do
-    not cover; `make_visitor` draws only from the tables.
+    not cover; `make_visitor` draws only from the tables. So one instance serves every run of the process
+    (`FAKERS`), whatever ran before, and can be warmed in another thread while a run draws from it.
     """
 
     PROVIDERS = (
@@ -1009,13 +1011,17 @@ class Fakers:
     def __init__(self) -> None:
         self._fakers: dict[str, Generator] = {}
         self._people: dict[str, People] = {}
+        self._loading = threading.Lock()
 
     def get(self, locale: str) -> Generator:
         faker = self._fakers.get(locale)
         if faker is None:
-            from faker import Faker  # imported on first use: it is slow to import
+            with self._loading:
+                faker = self._fakers.get(locale)
+                if faker is None:
+                    from faker import Faker  # imported on first use: it is slow to import
 
-            faker = self._fakers[locale] = Faker(locale, providers=list(self.PROVIDERS))[locale]
+                    faker = self._fakers[locale] = Faker(locale, providers=list(self.PROVIDERS))[locale]
         return faker
 
     def seeded(self, locale: str, rng: random.Random) -> Generator:
@@ -1026,7 +1032,11 @@ class Fakers:
     def people(self, locale: str) -> People:
         found = self._people.get(locale)
         if found is None:
-            found = self._people[locale] = People(locale, self.get(locale))
+            faker = self.get(locale)
+            with self._loading:
+                found = self._people.get(locale)
+                if found is None:
+                    found = self._people[locale] = People(locale, faker)
         return found
 
     def warm(self, locales: Sequence[str] = FAKER_LOCALES) -> Fakers:
@@ -1035,6 +1045,9 @@ class Fakers:
         for locale in locales:
             self.people(locale)
         return self
+
+
+FAKERS = Fakers()
 
 
 _FORMATS = {
