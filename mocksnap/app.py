@@ -183,7 +183,7 @@ def _assemble(
         *([access_log] if access_log else []),
         Lifespan(world, engine, outbox, access_log),
         AdminGuard(config),
-        JournalMiddleware(journal),
+        JournalMiddleware(journal, config.header_timeout),
         HeadAsGet(),
         FaultMiddleware(faults),
     ]

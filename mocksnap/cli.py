@@ -127,7 +127,7 @@ def _parser(defaults: Config) -> tuple[argparse.ArgumentParser, dict[str, argpar
         "--header-timeout",
         type=flag_type(parse_positive),
         default=defaults.header_timeout,
-        help="seconds a connection gets to send a request's headers (granian)",
+        help="seconds a connection gets to send a request's headers (granian), and a body to go on arriving",
     )
     from mocksnap.sink import add_parser as add_sink
     from mocksnap.traffic.command import add_parser as add_traffic

@@ -111,10 +111,12 @@ class Journal:
 
 
 class JournalMiddleware:
-    def __init__(self, journal: Journal) -> None:
+    def __init__(self, journal: Journal, body_timeout: float | None = None) -> None:
         self.journal = journal
+        self.body_timeout = body_timeout  # seconds a body may stop arriving (read_body)
 
     async def process_request(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        req.context.body_timeout = self.body_timeout
         # Read now, so that the body is journaled even when the request is refused before a resource reads it.
         if req.method not in ("GET", "HEAD", "OPTIONS") and not req.path.startswith(ADMIN):
             await read_body(req)

@@ -3,6 +3,7 @@ other origins."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -23,14 +24,33 @@ async def read_body(req: falcon.asgi.Request) -> bytes:
         return cached
     if req.content_length and req.content_length > MAX_BODY:
         raise ApiError(413, f"the request body must be at most {MAX_BODY} bytes")
-    raw = await req.bounded_stream.read()
-    if len(raw) > MAX_BODY:
-        raise ApiError(413, f"the request body must be at most {MAX_BODY} bytes")
+    raw = await _read_chunks(req, getattr(req.context, "body_timeout", None))
     if req.content_length is not None and len(raw) < req.content_length:
         # The client went away mid-body (the server ends the stream early): never act on a part of it.
         raise ApiError(400, f"the request body ended after {len(raw)} of its {req.content_length} bytes")
     req.context.body = raw
     return raw
+
+
+async def _read_chunks(req: falcon.asgi.Request, idle: float | None) -> bytes:
+    """The body as it arrives, refused once it is over MAX_BODY, or once it stops arriving for `idle`
+    seconds (a client that stalls mid-body would otherwise hold its request open for ever)."""
+    parts: list[bytes] = []
+    size = 0
+    chunks = aiter(req.bounded_stream)
+    while True:
+        try:
+            async with asyncio.timeout(idle):
+                chunk = await anext(chunks)
+        except StopAsyncIteration:
+            return b"".join(parts)
+        except TimeoutError:
+            message = f"the request body stopped arriving for {idle:g} s, after {size} bytes"
+            raise ApiError(408, message) from None
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise ApiError(413, f"the request body must be at most {MAX_BODY} bytes")
+        parts.append(chunk)
 
 
 def _not_json(name: str) -> None:

@@ -1,6 +1,6 @@
 """The HTTP layer of a real `mocksnap serve`, tried as a clumsy client and a careless operator would: a body
-cut short, a connection that stalls in its headers or idles, a certificate that does not load, a busy port
-or a port that is no port. Also: `--server gunicorn` serves the same app."""
+cut short or stalled, a connection that stalls in its headers or idles, a certificate that does not load, a
+busy port or a port that is no port. Also: `--server gunicorn` serves the same app."""
 
 from __future__ import annotations
 
@@ -58,6 +58,36 @@ def test_a_body_that_ends_before_its_content_length_is_never_applied(spawn, serv
     [journaled] = [r for r in json.loads(running.get("/__admin/requests").body)["requests"] if r["seq"] == 2]
     assert journaled["status"] == 400
     assert running.get("/__admin/health").status == 200
+
+
+@pytest.mark.parametrize("server_name", SERVERS)
+def test_a_body_that_stops_arriving_is_refused_with_408_and_never_applied(spawn, server_name: str) -> None:
+    running: MocksnapServer = spawn("--clock", "manual", "--server", server_name, "--header-timeout", "1")
+    email = f"stalled-{server_name}@example.com"
+    target = f"{USERS}?{urlencode({'api_key': PROVISIONING_KEY})}"
+    body = user_body(email)
+    head = (
+        f"PUT {target} HTTP/1.1\r\nHost: {HOST}:{running.port}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    with socket.create_connection((HOST, running.port), timeout=10) as conn:
+        conn.sendall(head + body[:10])  # and then nothing: the client stalls, connected
+        started = time.monotonic()
+        # Meanwhile, everybody else is answered.
+        assert running.get(f"/public/api/v2/chat/{SUPPORT_WIDGET}", timeout=2).status == 200
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = conn.recv(65536)
+            assert chunk, "the connection closed without an answer"
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert 0.9 <= time.monotonic() - started < 5
+    query = urlencode({"api_key": PROVISIONING_KEY, "email": email})
+    assert running.get(f"{USERS}?{query}").status == 404, "a user was created from a stalled body"
+    [journaled] = [
+        r for r in json.loads(running.get("/__admin/requests").body)["requests"] if r["method"] == "PUT"
+    ]
+    assert journaled["status"] == 408
 
 
 def _stalled_connection(port: int) -> socket.socket:
