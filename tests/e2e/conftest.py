@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -107,15 +107,21 @@ def certificate(tmp_path: Path) -> tuple[Path, Path]:
 
 
 class Site:
-    """The integrator's web site: pages served from a port of its own, another origin than mocksnap's."""
+    """The integrator's web site: pages served from a port of its own, another origin than mocksnap's.
 
-    def __init__(self) -> None:
+    `pages` maps a path to its HTML; `render(path, query)`, if given, makes the page of any other path (the
+    query string parsed as by parse_qs)."""
+
+    def __init__(self, render: Callable[[str, dict[str, list[str]]], str] | None = None) -> None:
         self.pages: dict[str, str] = {}
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                body = site.pages.get(urlsplit(self.path).path)
+                parts = urlsplit(self.path)
+                body = site.pages.get(parts.path)
+                if body is None and render is not None:
+                    body = render(parts.path, parse_qs(parts.query))
                 self.send_response(200 if body is not None else 404)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 data = (body or "not found").encode()

@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,7 +19,7 @@ from playwright.sync_api import Browser, expect, sync_playwright
 
 from mocksnap.testing import HOST, Mocksnap, MocksnapServer, free_port, run_server, start_server
 from tests.conftest import SUPPORT_WIDGET, VISITOR_KEY, assert_valid
-from tests.e2e.conftest import CHROMIUM
+from tests.e2e.conftest import CHROMIUM, Site
 from tests.e2e.test_hub import accept_in_hub, send_in_hub
 from tests.installed import Installed
 
@@ -38,29 +36,6 @@ def browser() -> Iterator[Browser]:
         )
         yield launched
         launched.close()
-
-
-@pytest.fixture
-def site() -> Iterator[str]:
-    """Another origin: a site the developer visits, on a second local port; it serves one empty page."""
-
-    class Page(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = b"<!doctype html><title>a site</title><p>hello</p>"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer((HOST, 0), Page)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    yield f"http://{HOST}:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 def faults(server: MocksnapServer) -> list[dict[str, Any]]:
@@ -82,11 +57,13 @@ ATTACK = """async (base) => {
 
 
 def test_a_page_of_another_origin_changes_nothing(
-    server: MocksnapServer, browser: Browser, site: str
+    server: MocksnapServer, browser: Browser, site: Site
 ) -> None:
+    """A site the developer visits, on a second local port."""
+    site.pages["/"] = "<!doctype html><title>a site</title><p>hello</p>"
     assert server.request("POST", "/__admin/faults", FAULT).status == 201
     page = browser.new_page()
-    page.goto(site)
+    page.goto(f"{site.url}/")
     assert page.evaluate(ATTACK, server.base_url) == "unreadable"  # no CORS: the page reads nothing either
     page.close()
     assert [fault["path"] for fault in faults(server)] == [FAULT["path"]]  # not reset, nothing added

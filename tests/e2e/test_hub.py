@@ -6,10 +6,7 @@ ongoing chat or breaks its schema."""
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -17,9 +14,10 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import expect
 
-from mocksnap.testing import HOST, MocksnapServer, WebhookSink
+from mocksnap.testing import MocksnapServer, WebhookSink
 from mocksnap.world.agent_side import HUB_SIGNALS
 from tests.conftest import API_TOKEN, ORG_ID, SALES_WIDGET, SUPPORT_WIDGET, VISITOR_KEY, assert_valid
+from tests.e2e.conftest import Site
 
 VISITOR = {"x-api-key": VISITOR_KEY}
 SAM = "sam@example.com"
@@ -28,21 +26,13 @@ APP_FOLDER = Path(__file__).parent / "hub_app"
 FROM_THE_WORLD = 22
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def app_origin() -> Iterator[str]:
     """The integrator's app, served from an origin of its own."""
-    handler = functools.partial(_Quiet, directory=str(APP_FOLDER))
-    httpd = ThreadingHTTPServer((HOST, 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://{HOST}:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    site = Site()
+    site.pages["/app.html"] = (APP_FOLDER / "app.html").read_text(encoding="utf-8")
+    yield site.url
+    site.close()
 
 
 def start_chat(server: MocksnapServer, message: str, email: str) -> str:

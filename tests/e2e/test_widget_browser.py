@@ -9,18 +9,16 @@ context (no cookies) for each test.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from mocksnap.testing import HOST, Mocksnap, MocksnapServer, WebhookSink, validate
 from tests.conftest import ORG_ID, SALES_WIDGET, SAMPLES, SUPPORT_WIDGET
 from tests.e2e.bots import ScriptedBot
+from tests.e2e.conftest import Site
 
 CALLBACKS = [
     "Close", "ChatMessageReceived", "ChatMessageSent", "MessageSubmit", "Minimize", "Open", "OpenProactive",
@@ -65,41 +63,16 @@ PAGE = """<!DOCTYPE html>
 """
 
 
-class Site:
-    """The integrator's site: any path is a page with the snippet, for the widget in `?widget=`."""
-
-    def __init__(self, mocksnap: str) -> None:
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                parts = urlsplit(self.path)
-                widget = parse_qs(parts.query).get("widget", [SUPPORT_WIDGET])[0]
-                body = PAGE.format(
-                    title=parts.path, mocksnap=site.mocksnap, widget=widget, callbacks=json.dumps(CALLBACKS)
-                ).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.mocksnap = mocksnap
-        self.httpd = ThreadingHTTPServer((HOST, 0), Handler)
-        self.url = f"http://{HOST}:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture(scope="module")
 def site(mocksnap_server: MocksnapServer) -> Iterator[Site]:
-    running = Site(mocksnap_server.base_url.removeprefix("http://"))
+    """The integrator's site: any path is a page with the snippet, for the widget in `?widget=`."""
+    mocksnap = mocksnap_server.base_url.removeprefix("http://")
+
+    def page(path: str, query: dict[str, list[str]]) -> str:
+        widget = query.get("widget", [SUPPORT_WIDGET])[0]
+        return PAGE.format(title=path, mocksnap=mocksnap, widget=widget, callbacks=json.dumps(CALLBACKS))
+
+    running = Site(page)
     yield running
     running.close()
 
