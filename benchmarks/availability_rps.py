@@ -5,8 +5,9 @@ GET /public/api/v2/chat/{widget_id} with wrk (-t2 -c32 -d5s), the median of roun
 - `mocksnap serve --no-access-log`, for the cost of the access log;
 - a bare falcon.asgi.App that answers the same bytes (fetched from mocksnap once) from one resource, served
   like mocksnap (mocksnap.server.serve: the same server, settings and event loop, no access log);
-- "server alone": an ASGI callable that answers the same bytes without a framework, served the same way, for
-  what the server itself can do on this machine, a ceiling for any app on it;
+- "server alone": a callable that answers the same bytes without a framework, served the same way (over
+  RSGI, as mocksnap's fast path answers), for what the server itself can do on this machine, a ceiling for
+  any app on it;
 - WireMock standalone (the jar of npm's `wiremock` package, under .bench/), one stub answering the same bytes,
   out of the box: its request journal on, as mocksnap's is (it keeps every request, unbounded, so its memory
   grows by gigabytes over the run);
@@ -62,7 +63,7 @@ WIREMOCK_JARS = REPOSITORY / ".bench" / "node_modules" / "wiremock" / "build"
 
 BARE_APP = '''\
 """A bare falcon.asgi app answering one fixed body, served like mocksnap serves its app (or, given `alone`,
-an ASGI callable answering it without a framework)."""
+a callable answering it without a framework)."""
 
 import sys
 
@@ -81,17 +82,17 @@ class Fixed:
         resp.content_type = CONTENT_TYPE
 
 
-async def alone(scope, receive, send):
-    """No framework: what the server alone can answer."""
-    if scope["type"] == "http":
-        headers = [(b"content-type", CONTENT_TYPE.encode()), (b"content-length", str(len(BODY)).encode())]
-        await send({{"type": "http.response.start", "status": 200, "headers": headers}})
-        await send({{"type": "http.response.body", "body": BODY}})
+class Alone:
+    """No framework: what the server alone can answer (granian calls `__rsgi__`, its own interface)."""
+
+    async def __rsgi__(self, scope, protocol):
+        headers = [("content-type", CONTENT_TYPE), ("content-length", str(len(BODY)))]
+        protocol.response_bytes(200, headers, BODY)
 
 
 app = falcon.asgi.App()
 app.add_route("/public/api/v2/chat/{{widget_id}}", Fixed())
-serve(alone if sys.argv[2:] == ["alone"] else app, Config(port=int(sys.argv[1]), access_log=False))
+serve(Alone() if sys.argv[2:] == ["alone"] else app, Config(port=int(sys.argv[1]), access_log=False))
 '''
 
 
@@ -352,7 +353,7 @@ def main() -> None:
     if "WireMock" in rates:
         ceiling = rates[ALONE] / rates["WireMock"]
         print(
-            f"  {ALONE} (a do-nothing ASGI callable on mocksnap's server) / WireMock out of the box = "
+            f"  {ALONE} (a do-nothing callable on mocksnap's server) / WireMock out of the box = "
             f"{ceiling:.2f}: the ceiling of any app served this way here"
         )
     cost = 1 - mocksnap / rates["no-access-log"]

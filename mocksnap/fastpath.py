@@ -3,35 +3,37 @@
 `GET /public/api/v2/chat/{widgetId}` is what every page with a chat button polls, by far the most frequent
 request, and its answer is a body serialized once per state (availability._Bodies). Building Falcon's request
 and response, routing and running the middleware costs several times that. So for that one request, when the
-widget exists and no fault is injected, the answer is sent straight over ASGI, with the same status,
-headers and bytes, and journaled and logged as any other; everything else (an unknown widget, a trailing
-slash, another method, a fault) goes through the app.
+widget exists and no fault is injected, the answer is sent straight over the server's interface (RSGI under
+granian, ASGI under gunicorn), with the same status, headers and bytes, and journaled and logged as any other;
+everything else (an unknown widget, a trailing slash, another method, a fault) goes through the app.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from mocksnap.access_log import AccessLog
 from mocksnap.api.availability import PublicAvailability
 from mocksnap.faults import Faults
 from mocksnap.journal import Journal
+from mocksnap.rsgi import AsgiApp, Receive, Send, call_asgi
+from mocksnap.world.models import Organization, Widget
 
 PREFIX = "/public/api/v2/chat/"
-Message = dict[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-App = Callable[[dict[str, Any], Receive, Send], Awaitable[None]]
+App = AsgiApp
+
+# As PublicAvailability answers: any page may read it.
+_HEADERS = (("access-control-allow-origin", "*"), ("content-type", "application/json"))
 
 
 class FastAvailability:
-    """An ASGI app: the availability GET of a known widget answered here, every other request by `app`."""
+    """An ASGI and RSGI app: the availability GET of a known widget answered here, every other request by
+    `app`."""
 
     def __init__(
         self,
-        app: App,
+        app: AsgiApp,
         resource: PublicAvailability,
         journal: Journal,
         faults: Faults,
@@ -43,30 +45,48 @@ class FastAvailability:
         self.journal = journal
         self.faults = faults
         self.access_log = access_log
-        self._headers: dict[bytes, tuple[tuple[bytes, bytes], ...]] = {}  # per body, as _Bodies keeps few
+        # The headers of each body, built once (_Bodies keeps few bodies): as RSGI and as ASGI takes them.
+        self._rsgi_headers: dict[bytes, list[tuple[str, str]]] = {}
+        self._asgi_headers: dict[bytes, list[tuple[bytes, bytes]]] = {}
+
+    def _known(self, method: str, path: str) -> tuple[Organization, Widget] | None:
+        if path.startswith(PREFIX) and method == "GET" and not self.faults.any_inbound:
+            return self.world.widget(path[len(PREFIX) :])
+        return None
+
+    def _answered(self, started: float, path: str, query: str, headers: Any, body: bytes) -> None:
+        self.journal.add("GET", path, query, headers, b"", 200)
+        if self.access_log is not None:
+            self.access_log.add(started, ("GET", path, query, 200, len(body)))
+
+    async def __rsgi__(self, scope: Any, protocol: Any) -> None:
+        path = scope.path
+        found = self._known(scope.method, path)
+        if found is None:
+            await call_asgi(self.app, scope, protocol)
+            return
+        started = time.perf_counter()
+        body = self.resource.body(*found)
+        headers = self._rsgi_headers.get(body)
+        if headers is None:
+            headers = self._rsgi_headers[body] = [*_HEADERS, ("content-length", str(len(body)))]
+        protocol.response_bytes(200, headers, body)
+        self._answered(started, path, scope.query_string, scope.headers.items(), body)
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if (
-            path.startswith(PREFIX)
-            and scope["method"] == "GET"
-            and not self.faults.any_inbound
-            and (found := self.world.widget(path[len(PREFIX) :])) is not None
-        ):
-            started = time.perf_counter()
-            body = self.resource.body(*found)
-            headers = self._headers.get(body)
-            if headers is None:
-                headers = self._headers[body] = (
-                    (b"access-control-allow-origin", b"*"),  # as PublicAvailability: any page may read it
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                )
-            await send({"type": "http.response.start", "status": 200, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-            query = scope["query_string"].decode("latin-1")
-            self.journal.add("GET", path, query, scope["headers"], b"", 200)
-            if self.access_log is not None:
-                self.access_log.add(started, ("GET", path, query, 200, len(body)))
+        found = self._known(scope.get("method", ""), path)
+        if found is None:
+            await self.app(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+        started = time.perf_counter()
+        body = self.resource.body(*found)
+        headers = self._asgi_headers.get(body)
+        if headers is None:
+            headers = self._asgi_headers[body] = [
+                *((name.encode(), value.encode()) for name, value in _HEADERS),
+                (b"content-length", str(len(body)).encode()),
+            ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        self._answered(started, path, scope["query_string"].decode("latin-1"), scope["headers"], body)

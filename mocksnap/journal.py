@@ -23,6 +23,11 @@ BODY_LIMIT = 256 * 1024  # far above any documented body: a 10,000-character mes
 ENTRY_OVERHEAD = 400  # about what an entry costs besides its headers, path, query and body
 
 
+def _text(value: bytes | str) -> str:
+    """A header name or value as kept: bytes from an ASGI server, text from an RSGI one."""
+    return value if isinstance(value, str) else value.decode("latin-1")
+
+
 def truncated_marker(size: int) -> bytes:
     return f"\n[mocksnap: body truncated, {size} bytes in all]".encode()
 
@@ -54,7 +59,8 @@ class Journal:
         self.add(req.method, req.path, req.query_string, headers, body, status)
 
     def add(self, method: str, path: str, query: str, headers: Iterable, body: bytes, status: int) -> None:
-        """Keep a request as it came: its ASGI header list, its raw body (cut at the body limit)."""
+        """Keep a request as it came: its header list (ASGI's bytes or RSGI's text), its raw body (cut at the
+        body limit)."""
         size = len(body)
         if size > self.body_limit:
             body = body[: self.body_limit] + truncated_marker(size)
@@ -80,7 +86,7 @@ class Journal:
             "method": method,
             "path": path,
             "query": query,
-            "headers": {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in headers},
+            "headers": {_text(name).lower(): _text(value) for name, value in headers},
             "body": (body or b"").decode("utf-8", "replace"),
             "status": status,
         }
