@@ -138,12 +138,14 @@ async def _granian(app: App, config: Config) -> None:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop, sig)
-    lifespan = Lifespan(app)
-    await lifespan.startup()
+    lifespan = Lifespan(app) if callable(app) else None  # an app that is RSGI only has no lifespan
+    if lifespan is not None:
+        await lifespan.startup()
     try:
         await server.serve()
     finally:
-        await lifespan.shutdown()
+        if lifespan is not None:
+            await lifespan.shutdown()
 
 
 def _stop_now() -> None:

@@ -144,11 +144,12 @@ class WorldBase:
 
     def is_online(self, org: Organization, widget: Widget) -> bool:
         """Chat is available: conversations enabled, an agent online (not paused), inside the schedule now."""
-        return (
-            widget.enable_conversations
-            and any(org.agents[a.agent_id].status == "online" for a in widget.agents)
-            and schedule.is_open(widget.conversation_schedule, self.clock.now())
-        )
+        if not widget.enable_conversations:
+            return False
+        for assigned in widget.agents:  # a loop, not any(): this runs on every availability poll
+            if org.agents[assigned.agent_id].status == "online":
+                return schedule.is_open(widget.conversation_schedule, self.clock.now())
+        return False
 
     def user(self, org: Organization, email: str) -> User:
         found = org.users.get(email.strip().lower())

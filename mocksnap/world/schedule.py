@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mocksnap.world.models import DAYS_OF_WEEK, ConversationSchedule, ScheduleEntry
@@ -65,12 +65,29 @@ def is_open(schedule: ConversationSchedule | None, instant: datetime) -> bool:
     """True when the instant falls inside an enabled range of its weekday, read in the schedule's own zone."""
     if schedule is None:
         return True
+    # The answer holds for the whole minute: availability asks it on every poll. Schedules are replaced,
+    # never changed in place, so a schedule's identity keys its answer.
+    known = _answers.get(id(schedule))
+    if known is not None and known[0] is schedule and known[1] <= instant < known[2]:
+        return known[3]
     local = instant.astimezone(zone(schedule.time_zone))
     day = DAYS_OF_WEEK[local.weekday()]
     minute = local.hour * 60 + local.minute
-    return any(
+    answer = any(
         start <= minute < end
         for entry in schedule.schedules
         if entry.enabled and entry.day_of_week == day
         for start, end in ranges(entry)
     )
+    offset = local.utcoffset()
+    if offset is not None and not offset % _MINUTE:  # else (a zone's old local mean time) minutes differ
+        if len(_answers) >= _KEEP:
+            _answers.clear()
+        begins = instant - timedelta(seconds=instant.second, microseconds=instant.microsecond)
+        _answers[id(schedule)] = (schedule, begins, begins + _MINUTE, answer)
+    return answer
+
+
+_MINUTE = timedelta(minutes=1)
+_KEEP = 4096  # schedules whose answer is kept; past that, the answers start over
+_answers: dict[int, tuple[ConversationSchedule, datetime, datetime, bool]] = {}

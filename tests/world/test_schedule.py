@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -63,6 +63,23 @@ BERLIN = ConversationSchedule(
 )
 def test_is_open_reads_the_instant_in_the_schedule_time_zone(utc: datetime, open_: bool) -> None:
     assert schedule.is_open(BERLIN, utc) is open_
+
+
+def test_an_answer_kept_for_its_minute_is_never_given_for_another_or_for_another_schedule() -> None:
+    closing = datetime(2026, 11, 23, 10, 59, 59, 999_999, tzinfo=UTC)  # 11:59:59.999999 in Berlin
+    assert schedule.is_open(BERLIN, closing - timedelta(seconds=59)) is True  # kept for 11:59
+    assert schedule.is_open(BERLIN, closing) is True
+    assert schedule.is_open(BERLIN, closing + timedelta(microseconds=1)) is False  # 12:00, lunch
+    assert schedule.is_open(BERLIN, closing) is True  # the clock may go back (a reset)
+    closed_mondays = ConversationSchedule(
+        "Europe/Berlin", [ScheduleEntry("MONDAY", False, ["9:00 AM", "5:00 PM"])]
+    )
+    assert schedule.is_open(closed_mondays, closing) is False  # a schedule replaced: its own answer
+    # A zone's local mean time of old is minutes and seconds off UTC: its minutes are not UTC's.
+    paris_1900 = ConversationSchedule("Europe/Paris", [ScheduleEntry("MONDAY", True, ["9:00 AM", "5:00 PM"])])
+    opening = datetime(1900, 1, 1, 8, 50, 39, tzinfo=UTC)  # 9:00:00 in Paris, UTC+0:09:21
+    assert schedule.is_open(paris_1900, opening - timedelta(seconds=1)) is False
+    assert schedule.is_open(paris_1900, opening) is True
 
 
 def test_no_schedule_means_open_around_the_clock() -> None:
