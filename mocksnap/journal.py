@@ -70,12 +70,13 @@ class Journal:
         if isinstance(headers, (list, tuple)):
             for name, value in headers:
                 cost += len(name) + len(value)
-        self._entries.append((next(self._seq), self.clock.now(), method, path, query, headers, body, status))
-        self._costs.append(cost)
+        entries, costs = self._entries, self._costs
+        entries.append((next(self._seq), self.clock.now(), method, path, query, headers, body, status))
+        costs.append(cost)
         self.bytes += cost
-        while self._entries and (len(self._entries) > self.size or self.bytes > self.max_bytes):
-            self._entries.popleft()
-            self.bytes -= self._costs.popleft()
+        while entries and (len(entries) > self.size or self.bytes > self.max_bytes):
+            entries.popleft()
+            self.bytes -= costs.popleft()
         self.changes.notify()
 
     @staticmethod
