@@ -85,6 +85,7 @@ class _Send:
         self.status = 500
         self.headers: list[tuple[str, str]] = []
         self.transport: Any = None
+        self.closed = False
 
     async def __call__(self, message: Message) -> None:
         kind = message["type"]
@@ -101,11 +102,12 @@ class _Send:
                     self.protocol.response_bytes(self.status, self.headers, body)
                     return
                 self.transport = self.protocol.response_stream(self.status, self.headers)
-            if body:
+            if body and not self.closed:
                 try:
                     await self.transport.send_bytes(body)
-                except RuntimeError as error:  # granian's RSGIProtocolClosed: the client went away
-                    raise OSError(f"the client went away: {error}") from error
+                except RuntimeError:  # granian's RSGIProtocolClosed: the client went away
+                    # ASGI 2.3: what is sent after that is dropped; the app learns of it from `receive`.
+                    self.closed = True
 
 
 async def call_asgi(app: AsgiApp, scope: Any, protocol: Any) -> None:

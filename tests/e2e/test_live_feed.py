@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlencode
@@ -118,6 +119,20 @@ def test_bad_resume_points_and_unknown_widgets_are_refused(server: MocksnapServe
     unknown = server.get("/live?widget=nope")
     assert unknown.status == 404
     assert unknown.json() == {"code": 404, "message": "no widget nope"}
+
+
+def test_a_reader_that_goes_away_leaves_no_error_behind(server: MocksnapServer) -> None:
+    written = server.output_size()
+    with stream(server, widget=SUPPORT_WIDGET) as feed:
+        start_chat(server, SUPPORT_WIDGET, "read by a reader who then goes away")
+        feed.next_event()
+    for n in range(5):  # events for the stream, which has nobody to send them to any more
+        start_chat(server, SUPPORT_WIDGET, f"after the reader left, {n}")
+    time.sleep(0.5)  # the stream's attempt to send them
+    assert server.get("/__admin/health").status == 200
+    output = server.output_since(written)
+    assert "Traceback" not in output, output
+    assert "[ERROR]" not in output, output
 
 
 def test_a_quiet_stream_is_kept_open(server: MocksnapServer) -> None:
