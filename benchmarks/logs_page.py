@@ -154,7 +154,7 @@ def main() -> None:
         f"  built in {built:.1f} s ({built / args.cases * 1e6:.0f} us per case); one full garbage collection "
         f"of it takes {collected_in * 1000:,.0f} ms (a request during one waits that long)"
     )
-    app = create_app(Config(), world=world)
+    app = create_app(Config(access_log=False), world=world)  # no access log lines in the report
 
     found = asyncio.run(measure(app, args.pages, args.seed))
     cases = [n for n, _ in found["sizes"]]
