@@ -218,6 +218,12 @@ function beep() {
 
 // -- starting and carrying on chats -----------------------------------------------------------------------
 
+// What the API's setters take: strings, as the docs ask; null or undefined (a page passing the email of a user
+// it does not know) leaves the field empty rather than filling it with "null".
+function given(value) {
+  return value === null || value === undefined ? "" : String(value);
+}
+
 function visitorFields() {
   const [entry, referrer] = (readCookie(COOKIES.ref) || "").split(" ").map(decodeURIComponent);
   return {
@@ -843,12 +849,12 @@ const SnapEngage = {
     state.position = position; // the next time the box opens
   },
   setCustomField(fieldName, fieldValue) {
-    state.fields[fieldName] = String(fieldValue);
+    state.fields[fieldName] = given(fieldValue);
     const form = frameDocument() && frameDocument().querySelector("form");
-    if (form && form.elements[fieldName]) form.elements[fieldName].value = String(fieldValue);
+    if (form && form.elements[fieldName]) form.elements[fieldName].value = state.fields[fieldName];
   },
   setDescription(description) {
-    state.description = String(description);
+    state.description = given(description);
   },
   setLocale(languageCode) {
     state.locale = String(languageCode);
@@ -861,13 +867,13 @@ const SnapEngage = {
     state.proactiveAutoCloseMinutes = Number(minutes);
   },
   setUserEmail(email, locked) {
-    state.email = String(email);
+    state.email = given(email);
     state.emailLocked = Boolean(locked);
     state.rendered = null;
     render();
   },
   setUserName(name) {
-    state.name = String(name);
+    state.name = given(name);
     writeCookie(COOKIES.alias, state.name, YEAR_MINUTES);
   },
   setWidgetId(widgetId) {
