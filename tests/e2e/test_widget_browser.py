@@ -260,29 +260,6 @@ def test_a_page_on_another_origin_chats_with_a_simulated_agent(
 # -- forms: offline, call me, prechat, the widget selector ---------------------------------------------------
 
 
-def test_setters_given_null_or_undefined_leave_their_fields_empty(
-    snap: Mocksnap, site: Site, context: Any
-) -> None:
-    """A page that passes what it does not know (the email of an anonymous user) still gets its chat."""
-    page = open_page(context, site)
-    page.evaluate("""() => {
-        SnapEngage.setUserEmail(undefined);
-        SnapEngage.setUserName(null);
-        SnapEngage.setDescription(null);
-        SnapEngage.setCustomField('Company', undefined);
-    }""")
-    page.get_by_role("button", name="Chat with us").click()
-    message = box(page).get_by_role("textbox", name="Message")
-    assert message.input_value() == ""
-    message.fill("hello from nobody in particular")
-    message.press("Enter")
-    assert wait_seen(page, "StartChat") == [["StartChat", "", "hello from nobody in particular", "manual"]]
-    case = case_of(snap, only_case(snap)["caseId"])
-    visitor = case["visitor"]
-    assert (case["visitorEmail"], visitor["email"], visitor["name"]) == (None, None, None)
-    assert visitor["javascriptVariables"] == [{"name": "Company", "value": ""}]
-
-
 def test_offline_the_button_leaves_a_message_and_asks_for_a_call(
     snap: Mocksnap, site: Site, context: Any
 ) -> None:
@@ -450,6 +427,29 @@ def test_a_bot_s_buttons_fire_inline_button_clicked_and_its_cards_show(
 
 
 # -- the other methods ---------------------------------------------------------------------------------------
+
+
+def test_setters_given_null_or_undefined_leave_their_fields_empty(
+    snap: Mocksnap, site: Site, context: Any
+) -> None:
+    """A page that passes what it does not know (the email of an anonymous user) still gets its chat."""
+    page = open_page(context, site)
+    page.evaluate("""() => {
+        SnapEngage.setUserEmail(undefined);
+        SnapEngage.setUserName(null);
+        SnapEngage.setDescription(null);
+        SnapEngage.setCustomField('Company', undefined);
+    }""")
+    page.get_by_role("button", name="Chat with us").click()
+    message = box(page).get_by_role("textbox", name="Message")
+    assert message.input_value() == ""
+    message.fill("hello from nobody in particular")
+    message.press("Enter")
+    assert wait_seen(page, "StartChat") == [["StartChat", "", "hello from nobody in particular", "manual"]]
+    case = case_of(snap, only_case(snap)["caseId"])
+    visitor = case["visitor"]
+    assert (case["visitorEmail"], visitor["email"], visitor["name"]) == (None, None, None)
+    assert visitor["javascriptVariables"] == [{"name": "Company", "value": ""}]
 
 
 def test_the_button_box_and_chat_follow_the_api_and_the_visitor_across_pages(
