@@ -43,6 +43,10 @@ class Clock:
         """The current time, timezone-aware, in UTC."""
         raise NotImplementedError
 
+    def timestamp(self) -> float:
+        """The current time in POSIX seconds: what a request's path asks, cheaper than a datetime."""
+        return self.now().timestamp()
+
     def now_ms(self) -> int:
         return to_ms(self.now())
 
@@ -54,6 +58,9 @@ class Clock:
 class RealClock(Clock):
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    def timestamp(self) -> float:
+        return time.time()
 
 
 class ScaledClock(Clock):
@@ -68,9 +75,13 @@ class ScaledClock(Clock):
         self._start = (start or datetime.now(UTC)).astimezone(UTC)
         self._monotonic = monotonic
         self._origin = monotonic()
+        self._start_timestamp = self._start.timestamp()
 
     def now(self) -> datetime:
         return self._start + timedelta(seconds=(self._monotonic() - self._origin) * self.speed)
+
+    def timestamp(self) -> float:
+        return self._start_timestamp + (self._monotonic() - self._origin) * self.speed
 
 
 class ManualClock(Clock):
@@ -81,15 +92,19 @@ class ManualClock(Clock):
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:
             raise ValueError("a manual clock needs a timezone-aware start")
-        self._now = start.astimezone(UTC)
+        self.set(start)
 
     def now(self) -> datetime:
         return self._now
+
+    def timestamp(self) -> float:
+        return self._timestamp
 
     def set(self, instant: datetime) -> None:
         if instant.tzinfo is None:
             raise ValueError("the clock is set to timezone-aware instants only")
         self._now = instant.astimezone(UTC)
+        self._timestamp = self._now.timestamp()
 
     def real_seconds_until(self, instant: datetime) -> float:
         return float("inf")  # it never gets there by itself

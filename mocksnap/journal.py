@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -21,6 +22,7 @@ ADMIN = "/__admin"
 JOURNAL_BYTES = 64 * 1024 * 1024
 BODY_LIMIT = 256 * 1024  # far above any documented body: a 10,000-character message escaped is 60 KB
 ENTRY_OVERHEAD = 400  # about what an entry costs besides its headers, path, query and body
+COST = 8  # where an entry holds what it costs
 
 
 def _text(value: bytes | str) -> str:
@@ -42,7 +44,6 @@ class Journal:
         self.max_bytes = max_bytes
         self.body_limit = min(BODY_LIMIT, max_bytes // 4)
         self._entries: deque[tuple] = deque()
-        self._costs: deque[int] = deque()  # the bytes of each entry, as it is in _entries
         self.bytes = 0
         self._seq = itertools.count(1)
         self.changes = Changes()
@@ -70,21 +71,21 @@ class Journal:
         if isinstance(headers, (list, tuple)):
             for name, value in headers:
                 cost += len(name) + len(value)
-        entries, costs = self._entries, self._costs
-        entries.append((next(self._seq), self.clock.now(), method, path, query, headers, body, status))
-        costs.append(cost)
+        entries = self._entries
+        entries.append(
+            (next(self._seq), self.clock.timestamp(), method, path, query, headers, body, status, cost)
+        )
         self.bytes += cost
-        while entries and (len(entries) > self.size or self.bytes > self.max_bytes):
-            entries.popleft()
-            self.bytes -= costs.popleft()
+        while len(entries) > self.size or self.bytes > self.max_bytes:
+            self.bytes -= entries.popleft()[COST]
         self.changes.notify()
 
     @staticmethod
     def _view(entry: tuple) -> dict[str, Any]:
-        seq, at, method, path, query, headers, body, status = entry
+        seq, at, method, path, query, headers, body, status, _ = entry
         return {
             "seq": seq,
-            "time": iso(at),
+            "time": iso(datetime.fromtimestamp(at, UTC)),
             "method": method,
             "path": path,
             "query": query,
@@ -114,7 +115,6 @@ class Journal:
 
     def clear(self) -> None:
         self._entries.clear()
-        self._costs.clear()
         self.bytes = 0
 
 

@@ -88,6 +88,19 @@ def test_scaled_clock_runs_speed_times_real_time() -> None:
     assert clock.real_seconds_until(START + timedelta(minutes=3)) == pytest.approx(1.0)
 
 
+def test_every_clock_tells_the_same_time_as_a_timestamp() -> None:
+    manual = ManualClock(START)
+    manual.set(START + timedelta(microseconds=123_456))
+    assert manual.timestamp() == manual.now().timestamp()
+    real = [100.0]
+    scaled = ScaledClock(60, START, monotonic=lambda: real[0])
+    real[0] += 2.5
+    assert scaled.timestamp() == pytest.approx(scaled.now().timestamp(), abs=1e-6)
+    wall = RealClock()
+    before = wall.now().timestamp()
+    assert before <= wall.timestamp() <= wall.now().timestamp()
+
+
 def test_make_clock() -> None:
     assert make_clock("manual", start=START).now() == START
     # Without a start, a manual clock starts at the same instant on every run, whenever that run is.

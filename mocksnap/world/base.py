@@ -148,7 +148,7 @@ class WorldBase:
             return False
         for assigned in widget.agents:  # a loop, not any(): this runs on every availability poll
             if org.agents[assigned.agent_id].status == "online":
-                return schedule.is_open(widget.conversation_schedule, self.clock.now())
+                return schedule.is_open_now(widget.conversation_schedule, self.clock)
         return False
 
     def user(self, org: Organization, email: str) -> User:

@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from mocksnap.clock import Clock
 from mocksnap.world.models import DAYS_OF_WEEK, ConversationSchedule, ScheduleEntry
 
 _TIME = re.compile(r"^(1[0-2]|0?[1-9]):([0-5][0-9]) ?([AaPp])[Mm]$")
@@ -65,10 +66,8 @@ def is_open(schedule: ConversationSchedule | None, instant: datetime) -> bool:
     """True when the instant falls inside an enabled range of its weekday, read in the schedule's own zone."""
     if schedule is None:
         return True
-    # The answer holds for the whole minute: availability asks it on every poll. Schedules are replaced,
-    # never changed in place, so a schedule's identity keys its answer.
     known = _answers.get(id(schedule))
-    if known is not None and known[0] is schedule and known[1] <= instant < known[2]:
+    if known is not None and known[0] is schedule and known[1] <= instant.timestamp() < known[2]:
         return known[3]
     local = instant.astimezone(zone(schedule.time_zone))
     day = DAYS_OF_WEEK[local.weekday()]
@@ -83,11 +82,22 @@ def is_open(schedule: ConversationSchedule | None, instant: datetime) -> bool:
     if offset is not None and not offset % _MINUTE:  # else (a zone's old local mean time) minutes differ
         if len(_answers) >= _KEEP:
             _answers.clear()
-        begins = instant - timedelta(seconds=instant.second, microseconds=instant.microsecond)
-        _answers[id(schedule)] = (schedule, begins, begins + _MINUTE, answer)
+        begins = (instant - timedelta(seconds=instant.second, microseconds=instant.microsecond)).timestamp()
+        _answers[id(schedule)] = (schedule, begins, begins + 60, answer)
     return answer
+
+
+def is_open_now(schedule: ConversationSchedule | None, clock: Clock) -> bool:
+    """is_open at the clock's time. The answer holds for the whole minute, and availability asks it on every
+    poll, so it is kept: schedules are replaced, never changed in place, so a schedule's identity keys it."""
+    if schedule is None:
+        return True
+    known = _answers.get(id(schedule))
+    if known is not None and known[0] is schedule and known[1] <= clock.timestamp() < known[2]:
+        return known[3]
+    return is_open(schedule, clock.now())
 
 
 _MINUTE = timedelta(minutes=1)
 _KEEP = 4096  # schedules whose answer is kept; past that, the answers start over
-_answers: dict[int, tuple[ConversationSchedule, datetime, datetime, bool]] = {}
+_answers: dict[int, tuple[ConversationSchedule, float, float, bool]] = {}  # POSIX seconds: [from, to)

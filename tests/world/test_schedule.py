@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from mocksnap.clock import ManualClock
 from mocksnap.world import schedule
 from mocksnap.world.models import ConversationSchedule, ScheduleEntry
 
@@ -80,6 +81,19 @@ def test_an_answer_kept_for_its_minute_is_never_given_for_another_or_for_another
     opening = datetime(1900, 1, 1, 8, 50, 39, tzinfo=UTC)  # 9:00:00 in Paris, UTC+0:09:21
     assert schedule.is_open(paris_1900, opening - timedelta(seconds=1)) is False
     assert schedule.is_open(paris_1900, opening) is True
+
+
+def test_is_open_now_answers_as_is_open_at_the_clock_s_time_minute_after_minute() -> None:
+    clock = ManualClock(datetime(2026, 11, 23, 10, 58, 30, tzinfo=UTC))  # 11:58:30 in Berlin
+    answers = []
+    for _ in range(4 * 60):  # 11:58:30 to 12:02:30, lunch from 12:00, a second at a time
+        answers.append(schedule.is_open_now(BERLIN, clock))
+        assert answers[-1] is schedule.is_open(BERLIN, clock.now())
+        clock.set(clock.now() + timedelta(seconds=1))
+    assert answers == [True] * 90 + [False] * 150
+    clock.set(datetime(2026, 11, 23, 10, 59, 59, 999_999, tzinfo=UTC))  # back to the last instant before it
+    assert schedule.is_open_now(BERLIN, clock) is True
+    assert schedule.is_open_now(None, clock) is True
 
 
 def test_no_schedule_means_open_around_the_clock() -> None:
