@@ -208,8 +208,7 @@ def _serve(config: Config) -> int:
     try:
         preflight(config)
         app = create_served_app(config, world)
-        if len(world.cases) >= heap.LARGE_WORLD:
-            heap.settle()  # a large world is loaded: keep its objects out of every collection from now on
+        heap.serving(len(world.cases))
         print(banner(world, config), flush=True)
         serve(app, config)
     except CannotServe as error:

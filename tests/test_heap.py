@@ -25,6 +25,25 @@ def test_a_settled_world_is_frozen_until_it_is_reset_or_replaced(world: World) -
         heap.release()
 
 
+def test_a_serving_process_freezes_what_it_loaded_and_collects_its_young_objects_less_often(
+    world: World,
+) -> None:
+    create_app(Config(), world)
+    threshold = gc.get_threshold()
+    try:
+        heap.serving(len(world.cases))
+        assert gc.get_threshold() == (heap.YOUNG, *threshold[1:])
+        assert gc.get_freeze_count() > 0
+        assert heap._freeze_survivors not in gc.callbacks  # a small world: its survivors are not frozen
+        heap.serving(heap.LARGE_WORLD)
+        assert heap._freeze_survivors in gc.callbacks
+        world.reset()
+        assert gc.get_freeze_count() == 0
+    finally:
+        heap.release()
+        gc.set_threshold(*threshold)
+
+
 class Node:
     def __init__(self) -> None:
         self.me = self  # a cycle: only the collector frees it
