@@ -72,30 +72,31 @@ class AccessLog:
         pending, self._pending = self._pending, []
         if not pending:
             return
-        lines = []
-        wall = time.time() - time.perf_counter()  # a perf_counter() reading plus this: the time of day
-        # Each part is shaped once and reused: the date once a second, the time once a millisecond, the
-        # request (method, path, query, status, size; many are alike) and the duration once a batch each.
+        lines: list[str] = []
+        append = lines.append
+        wall = (time.time() - time.perf_counter()) * 1000  # plus a perf_counter() reading in ms: the time
+        # Each part is shaped once and reused: the date once a second, the time once a millisecond, the rest
+        # of the line (method, path, query, status, size, duration; polls are much alike) once a batch.
         second, prefix, millisecond, stamp = -1, "", -1, ""
-        shaped: dict[tuple, str] = {}
-        durations: dict[int, str] = {}
+        tails: dict[tuple, str] = {}
         for started, seconds, request in pending:
-            at = int((wall + started) * 1000)
+            at = int(wall + started * 1000)
             if at != millisecond:
                 millisecond = at
                 whole, fraction = divmod(at, 1000)
                 if whole != second:
                     second, prefix = whole, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
                 stamp = f"{prefix}.{fraction:03d}Z "
-            middle = shaped.get(request)
-            if middle is None:
+            key = (request, int(seconds * 100_000 + 0.5))  # hundredths of a millisecond
+            tail = tails.get(key)
+            if tail is None:
                 method, path, query, status, size = request
-                middle = shaped[request] = f"{method} {_target(path, query)} {status} {size}"
-            hundredths = round(seconds * 100_000)
-            duration = durations.get(hundredths)
-            if duration is None:
-                duration = durations[hundredths] = f" {hundredths // 100}.{hundredths % 100:02d}ms\n"
-            lines.append(stamp + middle + duration)
+                whole_ms, hundredths = divmod(key[1], 100)
+                tail = tails[key] = (
+                    f"{method} {_target(path, query)} {status} {size} {whole_ms}.{hundredths:02d}ms\n"
+                )
+            append(stamp)
+            append(tail)
         stream = self.stream or sys.stdout
         stream.write("".join(lines))
         stream.flush()
