@@ -15,14 +15,14 @@ class Changes:
     """
 
     def __init__(self) -> None:
-        self._waiters: set[asyncio.Future[None]] = set()
+        self.waiters: set[asyncio.Future[None]] = set()  # callers where each µs counts test it first
 
     def notify(self) -> None:
-        if self._waiters:
-            for waiter in self._waiters:
+        if self.waiters:
+            for waiter in self.waiters:
                 if not waiter.done():
                     waiter.set_result(None)
-            self._waiters.clear()
+            self.waiters.clear()
 
     async def wait_until(self, condition: Callable[[], bool], timeout: float) -> bool:
         """Whether the condition holds within timeout seconds of real time, whatever the world's clock."""
@@ -31,11 +31,11 @@ class Changes:
             async with asyncio.timeout(timeout):
                 while not condition():
                     waiter = loop.create_future()
-                    self._waiters.add(waiter)
+                    self.waiters.add(waiter)
                     try:
                         await waiter
                     finally:
-                        self._waiters.discard(waiter)
+                        self.waiters.discard(waiter)
         except TimeoutError:
             return condition()
         return True

@@ -53,7 +53,7 @@ class FastAvailability:
         # Written out rather than shared with __call__: under granian this runs on every poll, and each call
         # of a helper costs as much as a line of it.
         path = scope.path
-        if path.startswith(PREFIX) and scope.method == "GET" and not self.faults.any_inbound:
+        if path.startswith(PREFIX) and scope.method == "GET" and not self.faults.inbound:
             found = self.world.widget(path[_AFTER_PREFIX:])
             if found is not None:
                 started = time.perf_counter()
@@ -71,7 +71,7 @@ class FastAvailability:
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if path.startswith(PREFIX) and scope["method"] == "GET" and not self.faults.any_inbound:
+        if path.startswith(PREFIX) and scope["method"] == "GET" and not self.faults.inbound:
             found = self.world.widget(path[_AFTER_PREFIX:])
             if found is not None:
                 started = time.perf_counter()

@@ -116,8 +116,9 @@ class Faults:
         self.seed = seed
         self._ids = itertools.count(1)
         self._faults: dict[str, Fault] = {}
-        # Kept apart so that a request with no inbound fault in force costs one test of an empty list.
-        self._inbound: list[RequestFault] = []
+        # Kept apart so that a request with no inbound fault in force costs one test of an empty list (the
+        # availability fast path reads it on every poll).
+        self.inbound: list[RequestFault] = []
         self._outbound: list[DeliveryFault] = []
 
     def add(self, body: dict[str, Any]) -> Fault:
@@ -152,7 +153,7 @@ class Faults:
                 delay_ms=body.get("delay_ms", 0),
                 headers=headers,
             )
-            self._inbound.append(fault)
+            self.inbound.append(fault)
         self._faults[fault_id] = fault
         return fault
 
@@ -165,14 +166,14 @@ class Faults:
     def remove(self, fault_id: str) -> Fault | None:
         fault = self._faults.pop(fault_id, None)
         if fault is not None:
-            self._inbound = [f for f in self._inbound if f is not fault]
+            self.inbound = [f for f in self.inbound if f is not fault]
             self._outbound = [f for f in self._outbound if f is not fault]
         return fault
 
     def clear(self) -> None:
         """No faults; ids go on from the last one, so that an old id never names a new fault."""
         self._faults.clear()
-        self._inbound.clear()
+        self.inbound.clear()
         self._outbound.clear()
 
     def reset(self) -> None:
@@ -180,15 +181,10 @@ class Faults:
         self.clear()
         self._ids = itertools.count(1)
 
-    @property
-    def any_inbound(self) -> bool:
-        """Whether some request may be faulted."""
-        return bool(self._inbound)
-
     def for_request(self, method: str, path: str) -> RequestFault | None:
-        if not self._inbound or path.startswith(ADMIN):
+        if not self.inbound or path.startswith(ADMIN):
             return None
-        return next((f for f in self._inbound if f.matches(method, path) and f.fires()), None)
+        return next((f for f in self.inbound if f.matches(method, path) and f.fires()), None)
 
     def for_attempt(self, delivery: Delivery) -> AttemptFault | None:
         """The delivery engine's hook: what to do to the delivery's next attempt."""

@@ -78,7 +78,8 @@ class Journal:
         self.bytes += cost
         while len(entries) > self.size or self.bytes > self.max_bytes:
             self.bytes -= entries.popleft()[COST]
-        self.changes.notify()
+        if self.changes.waiters:
+            self.changes.notify()
 
     @staticmethod
     def _view(entry: tuple) -> dict[str, Any]:

@@ -240,7 +240,7 @@ def test_a_wait_ended_any_way_leaves_nothing_to_wake() -> None:
         changes, state = Changes(), {"met": False}
         assert await changes.wait_until(lambda: True, 0)  # met already: no waiting at all
         assert not await changes.wait_until(lambda: False, 0.01)
-        assert not changes._waiters
+        assert not changes.waiters
 
         waiting = asyncio.create_task(changes.wait_until(lambda: state["met"], 5))
         changes.notify()  # before the wait has started to wait: nothing to wake
@@ -256,7 +256,7 @@ def test_a_wait_ended_any_way_leaves_nothing_to_wake() -> None:
         gone.cancel()  # as the server does when the client has gone, or at shutdown
         with pytest.raises(asyncio.CancelledError):
             await gone
-        assert not changes._waiters
+        assert not changes.waiters
         changes.notify()
 
     asyncio.run(main())
