@@ -267,5 +267,8 @@ def _assemble(
 
 
 def get_app() -> FastAvailability:
-    """For `gunicorn -k asgi 'mocksnap.app:get_app()'`: settings from MOCKSNAP_* variables."""
-    return create_served_app(Config.from_env())
+    """For `gunicorn -k asgi 'mocksnap.app:get_app()'`: settings from MOCKSNAP_* variables; the heap
+    prepared for serving, as `mocksnap serve` prepares it."""
+    app = create_served_app(Config.from_env())
+    heap.serving(len(app.world.cases))
+    return app

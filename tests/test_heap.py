@@ -6,7 +6,7 @@ import gc
 import weakref
 
 from mocksnap import heap
-from mocksnap.app import create_app
+from mocksnap.app import create_app, get_app
 from mocksnap.config import Config
 from mocksnap.world import World
 
@@ -39,6 +39,17 @@ def test_a_serving_process_freezes_what_it_loaded_and_collects_its_young_objects
         assert heap._freeze_survivors in gc.callbacks
         world.reset()
         assert gc.get_freeze_count() == 0
+    finally:
+        heap.release()
+        gc.set_threshold(*threshold)
+
+
+def test_the_app_gunicorn_loads_has_its_heap_prepared_as_mocksnap_serve_does() -> None:
+    threshold = gc.get_threshold()
+    try:
+        get_app()
+        assert gc.get_threshold()[0] == heap.YOUNG
+        assert gc.get_freeze_count() > 0
     finally:
         heap.release()
         gc.set_threshold(*threshold)
