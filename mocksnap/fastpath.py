@@ -23,8 +23,9 @@ PREFIX = "/public/api/v2/chat/"
 _AFTER_PREFIX = len(PREFIX)
 App = AsgiApp
 
-# As PublicAvailability answers: any page may read it.
-_HEADERS = (("access-control-allow-origin", "*"), ("content-type", "application/json"))
+# As PublicAvailability answers: any page may read it. Over RSGI, granian (hyper) adds the content-length
+# of a whole body itself.
+_HEADERS = [("access-control-allow-origin", "*"), ("content-type", "application/json")]
 
 
 class FastAvailability:
@@ -45,8 +46,7 @@ class FastAvailability:
         self.journal = journal
         self.faults = faults
         self.access_log = access_log
-        # The headers of each body, built once (_Bodies keeps few bodies): as RSGI and as ASGI takes them.
-        self._rsgi_headers: dict[bytes, list[tuple[str, str]]] = {}
+        # The headers of each body, built once (_Bodies keeps few bodies), as ASGI takes them.
         self._asgi_headers: dict[bytes, list[tuple[bytes, bytes]]] = {}
 
     async def __rsgi__(self, scope: Any, protocol: Any) -> None:
@@ -58,10 +58,7 @@ class FastAvailability:
             if found is not None:
                 started = time.perf_counter()
                 body = self.resource.body(*found)
-                headers = self._rsgi_headers.get(body)
-                if headers is None:
-                    headers = self._rsgi_headers[body] = [*_HEADERS, ("content-length", str(len(body)))]
-                protocol.response_bytes(200, headers, body)
+                protocol.response_bytes(200, _HEADERS, body)
                 query = scope.query_string
                 self.journal.add("GET", path, query, scope.headers.items(), b"", 200)
                 if self.access_log is not None:

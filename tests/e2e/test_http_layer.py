@@ -110,6 +110,25 @@ def _closed_within(conn: socket.socket, seconds: float) -> float | None:
     return time.monotonic() - started
 
 
+@pytest.mark.parametrize("server_name", SERVERS)
+def test_the_availability_fast_path_answers_with_the_app_s_headers(spawn, server_name: str) -> None:
+    running: MocksnapServer = spawn("--clock", "manual", "--server", server_name)
+    path = f"/public/api/v2/chat/{SUPPORT_WIDGET}"
+    fast = running.get(path)
+    # A fault in force on another path sends every request through the app.
+    fault = {"path": "/no/such/path", "status": 503}
+    assert running.request("POST", "/__admin/faults", body=json.dumps(fault).encode()).status == 201
+    slow = running.get(path)
+    assert (fast.status, fast.body) == (slow.status, slow.body) == (200, slow.body)
+    assert int(fast.headers["content-length"]) == len(fast.body)
+
+    def kept(answer):  # what the app decides, not the server (its name, the date)
+        return {k.lower(): v for k, v in answer.headers.items() if k.lower() not in ("date", "server")}
+
+    assert kept(fast) == kept(slow)
+    assert kept(fast)["access-control-allow-origin"] == "*"
+
+
 def test_a_connection_that_stalls_in_its_headers_is_closed_while_others_are_served(spawn) -> None:
     running: MocksnapServer = spawn("--clock", "manual", "--header-timeout", "1")
     stalled = [_stalled_connection(running.port) for _ in range(20)]
