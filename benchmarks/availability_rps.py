@@ -1,6 +1,7 @@
 """Widget Availability throughput: `mocksnap serve` as a user starts it, against WireMock and a bare app.
 
-GET /public/api/v2/chat/{widget_id} with wrk (-t2 -c32 -d5s), the median of rounds that alternate:
+GET /public/api/v2/chat/{widget_id} with wrk (-t2 -c32 -d5s), the median of rounds that alternate (each
+round starting with the next server):
 - `mocksnap serve` with no flags (its access log on, written to a file);
 - `mocksnap serve --no-access-log`, for the cost of the access log;
 - a bare falcon.asgi.App that answers the same bytes (fetched from mocksnap once) from one resource, served
@@ -51,7 +52,7 @@ TARGET_WIREMOCK = 2.0
 TARGET_BARE = 0.9
 WIDGET = "5286374d-5c92-419d-bcdb-b926d242b78b"
 PATH = f"/public/api/v2/chat/{WIDGET}"
-ROUNDS = 5
+ROUNDS = 6  # as many as servers: each takes each place in the order once
 WRK = ["-t2", "-c32", "-d5s"]
 WARM_UP = ["-t2", "-c32", "-d2s"]
 WIREMOCK_WARM_UP = ["-t2", "-c32", "-d15s"]
@@ -275,15 +276,20 @@ def where_the_time_goes(body: bytes, content_type: str, n: int = 20_000) -> None
 
 
 def median_rates(wrk_path: str, ports: dict[str, int]) -> dict[str, float]:
-    """wrk on each server in turn, ROUNDS times; the median rate of each. Warns of failed answers."""
+    """wrk on each server in turn, ROUNDS times, each round starting one server further along (the server
+    measured right after a WireMock round ran a few percent slower, whichever it was); the median rate of
+    each. Warns of failed answers."""
     rates: dict[str, list[float]] = {name: [] for name in ports}
+    names = list(ports)
     failures = 0
-    for round_ in range(1, ROUNDS + 1):
-        for name, port in ports.items():
-            rate, failed = wrk(wrk_path, port, WRK)
+    for round_ in range(ROUNDS):
+        shift = round_ % len(names)
+        order = names[shift:] + names[:shift]
+        for name in order:
+            rate, failed = wrk(wrk_path, ports[name], WRK)
             rates[name].append(rate)
             failures += failed
-        print(f"  round {round_}: " + "   ".join(f"{n} {r[-1]:,.0f}" for n, r in rates.items()), flush=True)
+        print(f"  round {round_ + 1}: " + "   ".join(f"{n} {rates[n][-1]:,.0f}" for n in order), flush=True)
     if failures:
         print(f"  warning: {failures:,} answers were not 2xx/3xx or failed at the socket")
     return {name: statistics.median(found) for name, found in rates.items()}
